@@ -1,0 +1,369 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"github.com/casebook-project/casebook/crawler"
+	"github.com/casebook-project/casebook/crawler/recrawl"
+	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search"
+	"github.com/casebook-project/casebook/search/server"
+)
+
+// target is what --config or --index names.
+type target struct {
+	cfg   *fileConfig // nil with --index
+	index string
+}
+
+func addTargetFlags(fs interface {
+	StringVar(*string, string, string, string)
+}, config, index *string) {
+	fs.StringVar(config, "config", "", "configuration file (YAML)")
+	fs.StringVar(index, "index", "", "index directory (instead of --config when only the index is needed)")
+}
+
+func resolveTarget(config, index string, needConfig bool) (target, error) {
+	switch {
+	case config != "" && index != "":
+		return target{}, usagef("give --config or --index, not both")
+	case config != "":
+		cfg, err := loadConfig(config)
+		if err != nil {
+			return target{}, err
+		}
+		return target{cfg: cfg, index: cfg.Index}, nil
+	case needConfig:
+		return target{}, usagef("--config FILE is required")
+	case index != "":
+		return target{index: index}, nil
+	case os.Getenv("CASEBOOK_INDEX") != "":
+		return target{index: os.Getenv("CASEBOOK_INDEX")}, nil
+	}
+	return target{}, usagef("--config FILE or --index DIR is required")
+}
+
+// openIndex opens the index and turns "in use" into advice.
+func openIndex(dir, cmd string) (*indexer.Index, error) {
+	ix, err := indexer.Open(dir)
+	if errors.Is(err, indexer.ErrLocked) {
+		hint := "stop the other casebook process first"
+		if cmd == "crawl" {
+			hint = "if `casebook serve` holds it, trigger the crawl through its admin API instead: " +
+				`curl -X POST -H "Authorization: Bearer $CASEBOOK_ADMIN_TOKEN" http://ADDR/api/v1/admin/crawls`
+		}
+		return nil, fmt.Errorf("index %s is in use by another process; %s", dir, hint)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	return ix, nil
+}
+
+func newLogger(w io.Writer, level slog.Level, json bool) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if json {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve")
+	var config, addr string
+	fs.StringVar(&config, "config", "", "configuration file (YAML)")
+	fs.StringVar(&addr, "addr", "", "listen address (default: server.addr, then 127.0.0.1:8080)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	t, err := resolveTarget(config, "", true)
+	if err != nil {
+		return err
+	}
+	if addr == "" {
+		addr = t.cfg.Server.Addr
+	}
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	log := newLogger(stderr, slog.LevelInfo, true)
+	ix, err := openIndex(t.index, "serve")
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv, err := server.New(server.Config{
+		Engine:         search.New(ix),
+		Index:          ix,
+		AllowedOrigins: t.cfg.Server.AllowedOrigins,
+		TrustedProxies: t.cfg.Server.TrustedProxies,
+		Logger:         log,
+		Version:        versionString(),
+	})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("server: %w", err)
+	}
+	fmt.Fprintf(stdout, "casebook %s serving %s on http://%s/\n", versionString(), t.index, ln.Addr())
+	return srv.Serve(ctx, ln)
+}
+
+func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("crawl")
+	var config string
+	var sources multiFlag
+	var full, asJSON bool
+	fs.StringVar(&config, "config", "", "configuration file (YAML)")
+	fs.Var(&sources, "source", "crawl only this source (repeatable)")
+	fs.BoolVar(&full, "full", false, "refetch every page, ignoring caches")
+	fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	t, err := resolveTarget(config, "", true)
+	if err != nil {
+		return err
+	}
+	srcs, err := t.cfg.crawlSources(sources)
+	if err != nil {
+		return err
+	}
+	if len(srcs) == 0 {
+		return fmt.Errorf("config %s: sources: no source to crawl", config)
+	}
+	ix, err := openIndex(t.index, "crawl")
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	log := newLogger(stderr, slog.LevelWarn, false)
+	ccfg := t.cfg.crawlerSettings()
+	ccfg.Logger = log
+	opts := recrawl.Options{Logger: log}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !asJSON {
+		opts.Progress = func(r *recrawl.SourceReport) {
+			fmt.Fprintf(stderr, "\r\033[K%s: %d fetched, %d added, %d updated, %d unchanged, %d failed, %d skipped",
+				r.Source, r.Fetched, r.Added, r.Updated, r.Unchanged, r.Failed, r.Skipped)
+		}
+	}
+	_ = full // every crawl refetches every page until conditional GET lands (issue 3)
+	sum, runErr := recrawl.Run(ctx, crawler.New(ccfg), ix, srcs, opts)
+	if opts.Progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		printSummary(stdout, sum)
+	}
+	if runErr != nil {
+		return fmt.Errorf("crawl incomplete: %w; practices of failed sources were kept", runErr)
+	}
+	return nil
+}
+
+func printSummary(w io.Writer, sum recrawl.Summary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "source\tfetched\tadded\tupdated\tunchanged\tremoved\tfailed\tskipped\t status\t")
+	row := func(name string, c recrawl.Counts, status string) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t %s\t\n", name, c.Fetched, c.Added, c.Updated,
+			c.Unchanged, c.Removed, c.Failed, c.Skipped, status)
+	}
+	for _, r := range sum.Sources {
+		status := "ok"
+		if !r.OK {
+			status = "FAILED"
+		}
+		row(r.Source, r.Counts, status)
+	}
+	row("total", sum.Total, "")
+	tw.Flush()
+	for _, r := range sum.Sources {
+		if r.Error != "" {
+			fmt.Fprintf(w, "%s: source failed, its practices were kept: %s\n", r.Source, r.Error)
+		}
+		for i, e := range r.Errors {
+			if i == 10 {
+				fmt.Fprintf(w, "%s: … and %d more (see --json)\n", r.Source, len(r.Errors)-10)
+				break
+			}
+			fmt.Fprintf(w, "%s: %s: %s\n", r.Source, e.URL, e.Error)
+		}
+	}
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("import")
+	var config, index string
+	addTargetFlags(fs, &config, &index)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("give exactly one DOCS.jsonl file (or - for standard input)")
+	}
+	t, err := resolveTarget(config, index, false)
+	if err != nil {
+		return err
+	}
+	var in io.Reader = os.Stdin
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	ix, err := openIndex(t.index, "import")
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	bad := 0
+	n, err := indexer.ImportJSONL(ctx, ix, in, func(line int, err error) {
+		bad++
+		fmt.Fprintf(stderr, "%s:%d: skipped: %v\n", pos[0], line, err)
+	})
+	fmt.Fprintf(stdout, "imported %d practices", n)
+	if bad > 0 {
+		fmt.Fprintf(stdout, "; skipped %d bad lines", bad)
+	}
+	fmt.Fprintln(stdout)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", pos[0], err)
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d lines of %s were skipped (good lines were imported)", bad, pos[0])
+	}
+	return nil
+}
+
+func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("search")
+	var config, index, sortBy, ui string
+	var langs, cities, themes, countries, networks multiFlag
+	var page, size int
+	var asJSON bool
+	addTargetFlags(fs, &config, &index)
+	fs.Var(&langs, "lang", "only practices in this language (repeatable)")
+	fs.Var(&cities, "city", "only practices of this city (repeatable)")
+	fs.Var(&themes, "theme", "only practices with this theme (repeatable)")
+	fs.Var(&countries, "country", "only practices of this country (repeatable)")
+	fs.Var(&networks, "network", "only practices of this network (repeatable)")
+	fs.IntVar(&page, "page", 1, "result page")
+	fs.IntVar(&size, "size", 10, "results per page (1..100)")
+	fs.StringVar(&sortBy, "sort", "relevance", "relevance, newest or oldest")
+	fs.StringVar(&ui, "ui", "", "language of labels: en, fr or de (default from $LANG)")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON (the API's shape)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	t, err := resolveTarget(config, index, false)
+	if err != nil {
+		return err
+	}
+	v := url.Values{}
+	if q := strings.Join(pos, " "); q != "" {
+		v.Set("q", q)
+	}
+	for key, vals := range map[string]multiFlag{"lang": langs, "city": cities, "theme": themes, "country": countries, "network": networks} {
+		for _, x := range vals {
+			v.Add(key, x)
+		}
+	}
+	v.Set("page", strconv.Itoa(page))
+	v.Set("size", strconv.Itoa(size))
+	v.Set("sort", sortBy)
+	if ui != "" {
+		v.Set("ui", ui)
+	}
+	req, err := search.ParseRequest(v, uiFromEnv())
+	if err != nil {
+		return usagef("%v", err)
+	}
+	ix, err := openIndex(t.index, "search")
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	res, err := search.New(ix).Search(ctx, req)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	printHits(stdout, res)
+	return nil
+}
+
+// uiFromEnv turns $LANG (e.g. de_DE.UTF-8) into an Accept-Language value.
+func uiFromEnv() string {
+	l := os.Getenv("LANG")
+	if i := strings.IndexAny(l, "_.@"); i > 0 {
+		l = l[:i]
+	}
+	return l
+}
+
+var markTags = strings.NewReplacer("<mark>", "[", "</mark>", "]")
+
+func printHits(w io.Writer, res *search.Result) {
+	fmt.Fprintf(w, "%d practices (%.1f ms)\n", res.Total, res.TookMS)
+	for i, h := range res.Hits {
+		n := (res.Page-1)*res.Size + i + 1
+		meta := []string{strings.Join(h.Cities, ", ")}
+		if h.Country != "" {
+			meta = append(meta, h.Country)
+		}
+		meta = append(meta, h.Lang)
+		if h.Year > 0 {
+			meta = append(meta, strconv.Itoa(h.Year))
+		}
+		fmt.Fprintf(w, "\n%d. %s\n   %s\n   %s\n", n, h.Title, strings.Join(meta, " · "), h.URL)
+		if s := plainSnippet(h.SnippetHTML); s != "" {
+			fmt.Fprintf(w, "   %s\n", s)
+		}
+	}
+}
+
+// plainSnippet turns an escaped, <mark>ed snippet into terminal text with
+// [brackets] around the matches.
+func plainSnippet(s string) string {
+	return html.UnescapeString(markTags.Replace(s))
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseConfigContractExample(t *testing.T) {
+	cfg, err := loadConfig("testdata/contract.yaml")
+	if err != nil {
+		t.Fatalf("loadConfig: %v", err)
+	}
+	if want := filepath.Join("testdata", "data", "index"); cfg.Index != want {
+		t.Errorf("index = %q, want %q (relative to the config file)", cfg.Index, want)
+	}
+	if cfg.Server.RateLimit == nil || cfg.Server.RateLimit.PerSecond != 20 || cfg.Server.RateLimit.Burst != 40 {
+		t.Errorf("rate_limit = %+v, want 20/40", cfg.Server.RateLimit)
+	}
+	if cfg.Crawler.Delay.Duration != time.Second || cfg.Crawler.Timeout.Duration != 20*time.Second {
+		t.Errorf("crawler delay/timeout = %v/%v", cfg.Crawler.Delay, cfg.Crawler.Timeout)
+	}
+	srcs, err := cfg.crawlSources(nil)
+	if err != nil || len(srcs) != 1 {
+		t.Fatalf("crawlSources = %v, %v", srcs, err)
+	}
+	s := srcs[0]
+	if s.Name != "icc" || s.Delay != 2*time.Second || s.MaxPages != 5000 || s.Fields.Published != "time@datetime" {
+		t.Errorf("source = %+v", s)
+	}
+	if !s.Include[0].MatchString("/en/good-practice/lisbon") || s.Follow[0].MatchString("/en/good-practice/x") {
+		t.Errorf("include/follow regexps do not behave as written")
+	}
+	if _, err := cfg.crawlSources([]string{"nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("unknown --source error = %v, want it to name the source", err)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	const src = "sources:\n  - name: a\n    start_urls: [\"https://a.example/\"]\n"
+	for _, test := range []struct {
+		name, yaml string
+		want       []string // substrings of the one-line error
+	}{
+		{"unknown top key", "indx: x\n", []string{"cfg.yaml:1", "indx", "unknown key"}},
+		{"unknown nested key", "server:\n  adr: x\n", []string{"cfg.yaml:2", "server.adr", "unknown key"}},
+		{"unknown source key", src + "    fileds: {}\n", []string{"cfg.yaml:4", "sources[0].fileds"}},
+		{"bad regexp", src + "    include: [\"^/(a\"]\n", []string{"cfg.yaml:4", "sources[0].include[0]", "invalid regexp"}},
+		{"bad duration", "crawler:\n  delay: 2 seconds\n", []string{"cfg.yaml:2", "crawler.delay", "invalid duration"}},
+		{"negative duration", "crawler:\n  timeout: -1s\n", []string{"cfg.yaml:2", "crawler.timeout"}},
+		{"bad source delay", src + "    delay: soon\n", []string{"cfg.yaml:4", "sources[0].delay"}},
+		{"duplicate source", src + src[len("sources:\n"):], []string{"cfg.yaml:4", "sources[1].name", "duplicate", `"a"`, "line 2"}},
+		{"missing start url", "sources:\n  - name: b\n    network: N\n", []string{"cfg.yaml:2", "sources[0].start_urls", "start_urls or sitemaps"}},
+		{"missing name", "sources:\n  - start_urls: [\"https://a.example/\"]\n", []string{"cfg.yaml:2", "sources[0].name", "required"}},
+		{"bad name", "sources:\n  - name: Lisbon City\n    start_urls: [\"https://a.example/\"]\n", []string{"sources[0].name", "[a-z0-9-]+"}},
+		{"file scheme", "sources:\n  - name: a\n    start_urls: [\"file:///etc/passwd\"]\n", []string{"cfg.yaml:3", "sources[0].start_urls[0]", "http"}},
+		{"gopher sitemap", "sources:\n  - name: a\n    sitemaps: [\"gopher://x/\"]\n", []string{"sources[0].sitemaps[0]"}},
+		{"bad int", "crawler:\n  concurrency: many\n", []string{"cfg.yaml:2", "crawler.concurrency", "whole number"}},
+		{"bad bool", "crawler:\n  allow_private_networks: yes please\n", []string{"crawler.allow_private_networks"}},
+		{"bad cron", "crawler:\n  schedule: \"every day\"\n", []string{"cfg.yaml:2", "crawler.schedule", "cron"}},
+		{"list expected", "sources: icc\n", []string{"cfg.yaml:1", "sources", "list"}},
+		{"mapping expected", "server: 8080\n", []string{"server", "mapping"}},
+		{"duplicate key", "index: a\nindex: b\n", []string{"cfg.yaml:2", "index"}},
+		{"yaml syntax", "server:\n  addr: [\n", []string{"cfg.yaml"}},
+		{"empty", "", []string{"empty"}},
+		{"bad rate limit", "server:\n  rate_limit: {per_second: 0}\n", []string{"server.rate_limit"}},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			_, err := parseConfig("cfg.yaml", []byte(test.yaml))
+			if err == nil {
+				t.Fatalf("parseConfig(%q) = nil error, want one naming %v", test.yaml, test.want)
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+			for _, w := range test.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not contain %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+func TestConfigEnvOverrides(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(path, []byte("index: idx\nserver: {addr: 127.0.0.1:1}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CASEBOOK_INDEX", "/srv/casebook/index")
+	t.Setenv("CASEBOOK_ADDR", "0.0.0.0:9000")
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Index != "/srv/casebook/index" || cfg.Server.Addr != "0.0.0.0:9000" {
+		t.Errorf("overrides: index %q addr %q", cfg.Index, cfg.Server.Addr)
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	data, err := os.ReadFile("testdata/contract.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("sources:\n  - name: a\n    start_urls: x\n"))
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, err := parseConfig("f.yaml", b)
+		if err == nil && cfg == nil {
+			t.Fatal("nil config without error")
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Fatalf("multi-line error %q", err)
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/casebook-project/casebook/cmd/casebook/demo"
+	"github.com/casebook-project/casebook/crawler"
+	"github.com/casebook-project/casebook/crawler/recrawl"
+	"github.com/casebook-project/casebook/search"
+	"github.com/casebook-project/casebook/search/server"
+)
+
+// runDemo starts the bundled member sites on loopback, crawls them into an
+// index and serves search over it until ctx ends: the same crawl → index →
+// search path a real deployment runs.
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo")
+	var addr, data string
+	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address of the search service")
+	fs.StringVar(&data, "data", "", "directory for the index (default: a temporary directory, removed on exit)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if v := os.Getenv("CASEBOOK_ADDR"); v != "" && addr == "127.0.0.1:8080" {
+		addr = v
+	}
+	if data == "" {
+		dir, err := os.MkdirTemp("", "casebook-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		data = dir
+	}
+	log := newLogger(stderr, slog.LevelWarn, false)
+
+	// Listen first: a busy port should fail before any work is done.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w (choose another address with --addr)", err)
+	}
+	defer ln.Close()
+
+	sites, err := demo.Start(ctx)
+	if err != nil {
+		return fmt.Errorf("start demo sites: %w", err)
+	}
+	defer sites.Close()
+
+	indexDir := filepath.Join(data, "index")
+	ix, err := openIndex(indexDir, "demo")
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+
+	fmt.Fprintf(stdout, "crawling %d demo member sites on loopback…\n", len(sites.Sources()))
+	start := time.Now()
+	c := crawler.New(crawler.Config{AllowPrivateNetworks: true, Logger: log})
+	sum, err := recrawl.Run(ctx, c, ix, sites.Sources(), recrawl.Options{Logger: log})
+	printSummary(stdout, sum)
+	if err != nil {
+		return fmt.Errorf("demo crawl: %w", err)
+	}
+	n, _ := ix.Count(ctx)
+	fmt.Fprintf(stdout, "indexed %d practices in %.1fs\n", n, time.Since(start).Seconds())
+
+	token := os.Getenv("CASEBOOK_ADMIN_TOKEN")
+	if token == "" {
+		token = randomToken()
+	}
+	srv, err := server.New(server.Config{
+		Engine:         search.New(ix),
+		Index:          ix,
+		AllowedOrigins: []string{"*"},
+		Logger:         newLogger(stderr, slog.LevelInfo, false),
+		Version:        versionString(),
+	})
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "\ncasebook demo is ready: %s\n", url)
+	fmt.Fprintf(stdout, "  API:         %sapi/v1/search?q=housing\n", url)
+	fmt.Fprintf(stdout, "  admin token: %s\n", token)
+	for _, s := range sites.Sources() {
+		fmt.Fprintf(stdout, "  member site: %-12s %s\n", s.Name, sites.URL(s.Name))
+	}
+	fmt.Fprintln(stdout, "press Ctrl+C to stop")
+	return srv.Serve(ctx, ln)
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
