@@ -11,7 +11,7 @@ import (
 type Config struct {
 	UserAgent            string        // "" = "casebook/<version> (+https://github.com/casebook-project/casebook)"
 	Concurrency          int           // 0 = 4 pages fetched at once, across hosts
-	Delay                time.Duration // 0 = 1s minimum gap between requests to one host
+	Delay                time.Duration // minimum gap between requests to one host; 0 = no gap (robots.txt Crawl-delay still applies). Callers reading CONTRACT §2 pass 1s when the file omits it.
 	Timeout              time.Duration // 0 = 20s per request
 	MaxPageBytes         int64         // 0 = 5 MiB
 	AllowPrivateNetworks bool          // false: loopback/private/link-local addresses are refused at dial time
@@ -30,7 +30,7 @@ type Source struct {
 	Exclude   []*regexp.Regexp // never fetched
 	MaxPages  int              // 0 = 5000
 	MaxDepth  int              // 0 = 5
-	Delay     time.Duration    // 0 = Config.Delay
+	Delay     time.Duration    // 0 = Config.Delay; robots.txt Crawl-delay wins when larger (capped at 30s)
 	Defaults  Defaults
 	Fields    Fields
 }

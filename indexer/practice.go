@@ -1,9 +1,3 @@
-// Package indexer owns the practice document, the vocabulary (themes, city
-// names, languages) and the Bleve index that stores practices on disk.
-//
-// The crawler hands over practices with the raw words a page used
-// ("Lissabon", "Wohnen", "Réfugiés"); Normalize maps them onto the
-// controlled vocabulary before anything is indexed.
 package indexer
 
 // Practice is the unit of search (CONTRACT §3). JSON names are part of the

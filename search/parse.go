@@ -58,7 +58,7 @@ func ParseQuery(q string) Query {
 			for j < len(rs) && rs[j] != '"' {
 				j++
 			}
-			words := strings.Fields(string(rs[i+1 : j]))
+			words := strings.FieldsFunc(string(rs[i+1:j]), isSpace)
 			i = j + 1
 			if !hasWordChar(words) {
 				continue

@@ -15,22 +15,21 @@ const (
 // Facets lists every facet in the order the page shows them.
 var Facets = []string{FacetTheme, FacetCity, FacetCountry, FacetLang, FacetYear, FacetNetwork}
 
-// Index fields this package queries (the names the indexer maps, see
-// common.md "Bleve document fields").
+// Index fields this package queries.
 const (
-	fieldCity    = "city"
-	fieldCountry = "country"
-	fieldTheme   = "theme"
-	fieldLang    = "lang"
-	fieldNetwork = "network"
-	fieldGroup   = "group"
-	fieldYear    = "year"
-	fieldDate    = "date"
+	fieldCity    = indexer.FieldCity
+	fieldCountry = indexer.FieldCountry
+	fieldTheme   = indexer.FieldTheme
+	fieldLang    = indexer.FieldLang
+	fieldNetwork = indexer.FieldNetwork
+	fieldGroup   = indexer.FieldGroup
+	fieldYear    = indexer.FieldYear
+	fieldDate    = indexer.FieldDate
 )
 
-// textLangs are the languages with their own title/summary/body fields;
-// "xx" holds every other language.
-var textLangs = []string{"en", "fr", "de", "xx"}
+// textLangs are the languages with their own title/summary/body fields,
+// indexer.LangOther ("xx") holding every other language.
+var textLangs = indexer.TextLangs
 
 // Result is the answer of GET /api/v1/search (CONTRACT §5).
 //
@@ -62,6 +61,7 @@ type Hit struct {
 	Lang         string                `json:"lang"`
 	Year         int                   `json:"year"`
 	Period       string                `json:"period,omitempty"`
+	Published    string                `json:"published,omitempty"`
 	Network      string                `json:"network"`
 	Source       string                `json:"source"`
 	Themes       []Label               `json:"themes"`

@@ -20,13 +20,13 @@ var contentFS embed.FS
 // it in one language. Values are raw, as the site writes them ("Lisbonne",
 // "Réfugiés", "depuis 2015").
 type PracticePage struct {
-	Site      string    // directory under content/: icc, oive, duesseldorf, hub
-	Slug      string    // from the file name <slug>.<lang>.md
-	Lang      string    // from the file name, ISO 639-1
-	File      string    // path of the content file, for messages
+	Site      string // directory under content/: icc, oive, duesseldorf, hub
+	Slug      string // from the file name <slug>.<lang>.md
+	Lang      string // from the file name, ISO 639-1
+	File      string // path of the content file, for messages
 	Title     string
 	Summary   string
-	Cities    []string  // main city first
+	Cities    []string  // main city first; may be empty where the site has a default city (duesseldorf)
 	Country   string    // may be empty
 	Themes    []string  // the site's own tags
 	Period    string    // may be empty
@@ -82,7 +82,7 @@ var (
 // headerKeys are the keys a content file header may hold; required ones
 // must not be empty.
 var headerKeys = map[string]bool{
-	"title": true, "summary": true, "cities": true, "country": false,
+	"title": true, "summary": true, "cities": false, "country": false,
 	"themes": true, "period": false, "published": true, "group": true,
 }
 
@@ -90,7 +90,8 @@ var headerKeys = map[string]bool{
 // (any leading directories are kept for messages); Site, Slug and Lang come
 // from it. The file is a header of "key: value" lines (title, summary,
 // cities, country, themes, period, published as YYYY-MM-DD, group; cities
-// and themes separated by "; "), a line "---", then the body: paragraphs
+// and themes separated by "; "; cities, country and period may be empty),
+// a line "---", then the body: paragraphs
 // separated by blank lines, "## " subheadings and "- " list items. Errors
 // read "name:line: message".
 func Parse(name string, data []byte) (PracticePage, error) {
@@ -319,3 +320,9 @@ func knownSite(name string) bool {
 	}
 	return false
 }
+
+// IsHeading reports whether the block is a subheading (for templates).
+func (b Block) IsHeading() bool { return b.Kind == Heading }
+
+// IsList reports whether the block is a bulleted list (for templates).
+func (b Block) IsList() bool { return b.Kind == List }

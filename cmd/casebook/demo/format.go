@@ -11,16 +11,26 @@ import (
 )
 
 var templateFuncs = template.FuncMap{
-	"longDate":  longDate,
-	"isoDate":   func(t time.Time) string { return t.Format(time.DateOnly) },
-	"numDate":   func(t time.Time) string { return t.Format("02.01.2006") },
-	"slugify":   slugify,
-	"join":      strings.Join,
-	"langName":  langName,
-	"ogLocale":  ogLocale,
-	"add":       func(a, b int) int { return a + b },
-	"excerpt":   excerpt,
-	"firstCity": func(p *PracticePage) string { return p.Cities[0] },
+	"longDate": longDate,
+	"isoDate":  func(t time.Time) string { return t.Format(time.DateOnly) },
+	"numDate":  func(t time.Time) string { return t.Format("02.01.2006") },
+	"slugify":  slugify,
+	"join":     strings.Join,
+	"langName": langName,
+	"ogLocale": ogLocale,
+	"add":      func(a, b int) int { return a + b },
+	"excerpt":  excerpt,
+	"wpLang":   wpLang,
+}
+
+var wpLangs = map[string]string{"en": "en-US", "fr": "fr-FR", "de": "de-DE", "es": "es-ES", "it": "it-IT", "nl": "nl-NL", "pt": "pt-PT"}
+
+// wpLang is the language tag WordPress writes for a language.
+func wpLang(lang string) string {
+	if t, ok := wpLangs[lang]; ok {
+		return t
+	}
+	return lang
 }
 
 var months = map[string][12]string{

@@ -119,6 +119,7 @@ type base struct {
 	groups  map[string][]*PracticePage // each sorted by langs order
 	lastMod time.Time                  // newest published date; Last-Modified of non-practice pages
 	tmpl    *template.Template
+	ui      map[string]map[string]string // interface strings by language
 }
 
 func newBase(name string, pages []*PracticePage, langs []string, prefix map[string]string, suffix string) (*base, error) {
@@ -128,6 +129,10 @@ func newBase(name string, pages []*PracticePage, langs []string, prefix map[stri
 	}
 	var errs []error
 	for _, p := range pages {
+		if len(p.Cities) == 0 && name != "duesseldorf" {
+			errs = append(errs, fmt.Errorf("%s: cities is empty, and only duesseldorf has a default city", p.File))
+			continue
+		}
 		if _, ok := prefix[p.Lang]; !ok {
 			errs = append(errs, fmt.Errorf("%s: site %s publishes no pages in %q (only %s)", p.File, name, p.Lang, strings.Join(langs, ", ")))
 			continue
@@ -223,8 +228,11 @@ type view struct {
 	Description string
 	Canonical   string
 	Alternates  []alternate
-	Robots      string // meta robots, "" = none
-	Year        int    // copyright year in footers
+	Robots      string            // meta robots, "" = none
+	Year        int               // copyright year in footers
+	T           map[string]string // interface strings in Lang
+	Langs       []alternate       // language switcher
+	Listing     string            // path of the practice listing in Lang
 
 	Page    *PracticePage // practice pages
 	Related []link
@@ -252,7 +260,11 @@ type item struct {
 }
 
 func (b *base) newView(r *http.Request, lang string) *view {
-	return &view{Origin: origin(r), Lang: lang, Year: b.lastMod.Year()}
+	t, ok := b.ui[lang]
+	if !ok {
+		t = b.ui[b.langs[0]]
+	}
+	return &view{Origin: origin(r), Lang: lang, Year: b.lastMod.Year(), T: t}
 }
 
 // origin is the scheme and host the request came to.
@@ -337,3 +349,7 @@ func paginate[T any](items []T, num, per int) ([]T, int, bool) {
 	lo := (num - 1) * per
 	return items[lo:min(lo+per, len(items))], count, true
 }
+
+// practiceBase exposes the shared state of a site to this package's tests
+// and to Running.
+func (b *base) practiceBase() *base { return b }

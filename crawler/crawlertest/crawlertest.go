@@ -1,0 +1,161 @@
+// Package crawlertest serves fake member sites for crawler tests: an
+// httptest server on 127.0.0.1 built from a txtar archive, logging every
+// request it receives.
+//
+// Each archive file is one URL path ("-- /robots.txt --", "-- /en/a --",
+// "-- /list?page=2 --") served with status 200 and a Content-Type taken from
+// the extension (text/html; charset=utf-8 when there is none). A file named
+// "HEADERS /path" sets, one "Name: value" a line, the answer's headers for
+// that path; the pseudo headers "Status: 503" (status code),
+// "Transcode: windows-1252" (body re-encoded from UTF-8), "Gzip: 1" (body
+// gzipped) and "Content-Type:" with no value (no Content-Type at all) shape
+// the answer. "{{base}}" in bodies and headers becomes the server's URL.
+package crawlertest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/tools/txtar"
+)
+
+// Request is one logged request.
+type Request struct {
+	Path string // path and query as sent
+	Time time.Time
+}
+
+// Site is a running fake site.
+type Site struct {
+	URL string // http://127.0.0.1:port
+
+	srv   *httptest.Server
+	files map[string][]byte
+	hdrs  map[string]http.Header
+
+	mu  sync.Mutex
+	log []Request
+}
+
+// Serve starts the site of the txtar archive at file and stops it when the
+// test ends.
+func Serve(t testing.TB, file string) *Site {
+	t.Helper()
+	a, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatalf("crawlertest: %v", err)
+	}
+	return ServeArchive(t, a)
+}
+
+// ServeArchive is Serve for an archive already parsed.
+func ServeArchive(t testing.TB, a *txtar.Archive) *Site {
+	t.Helper()
+	s := &Site{files: map[string][]byte{}, hdrs: map[string]http.Header{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	s.URL = s.srv.URL
+	for _, f := range a.Files {
+		data := bytes.ReplaceAll(f.Data, []byte("{{base}}"), []byte(s.URL))
+		if p, ok := strings.CutPrefix(f.Name, "HEADERS "); ok {
+			h := http.Header{}
+			for _, line := range strings.Split(string(data), "\n") {
+				if k, v, ok := strings.Cut(line, ":"); ok {
+					h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+				}
+			}
+			s.hdrs[strings.TrimSpace(p)] = h
+			continue
+		}
+		s.files[f.Name] = data
+	}
+	return s
+}
+
+// Requests returns the requests received so far, in order.
+func (s *Site) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.log...)
+}
+
+// Count returns how many requests had a path starting with prefix.
+func (s *Site) Count(prefix string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if strings.HasPrefix(r.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
+	key := r.URL.RequestURI()
+	s.mu.Lock()
+	s.log = append(s.log, Request{Path: key, Time: time.Now()})
+	s.mu.Unlock()
+	body, ok := s.files[key]
+	if !ok {
+		body, ok = s.files[r.URL.Path]
+		key = r.URL.Path
+	}
+	h := s.hdrs[key]
+	if !ok && h == nil {
+		http.NotFound(w, r)
+		return
+	}
+	status := http.StatusOK
+	ct := mime.TypeByExtension(path.Ext(r.URL.Path))
+	if ct == "" {
+		ct = "text/html; charset=utf-8"
+	}
+	for k, vs := range h {
+		switch k {
+		case "Status":
+			status, _ = strconv.Atoi(vs[0])
+		case "Transcode":
+			if enc, _ := charset.Lookup(vs[0]); enc != nil {
+				body = encodeOrKeep(enc, body)
+			}
+		case "Gzip":
+			var b bytes.Buffer
+			zw := gzip.NewWriter(&b)
+			_, _ = zw.Write(body)
+			_ = zw.Close()
+			body = b.Bytes()
+		case "Content-Type":
+			ct = vs[0]
+		default:
+			for _, v := range vs {
+				w.Header().Add(k, v)
+			}
+		}
+	}
+	if ct != "" {
+		w.Header().Set("Content-Type", ct)
+	} else {
+		w.Header()["Content-Type"] = nil // no sniffing by net/http either
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func encodeOrKeep(enc encoding.Encoding, body []byte) []byte {
+	out, err := enc.NewEncoder().Bytes(body)
+	if err != nil {
+		return body
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package indexer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// IDForURL derives a practice id from its canonical URL: the first 16
+// lowercase hex characters of the URL's SHA-256. The URL is used as given
+// (trimmed); canonicalising it is the crawler's job.
+func IDForURL(canonicalURL string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(canonicalURL)))
+	return hex.EncodeToString(sum[:8])
+}
+
+// ContentHash returns the hash of a normalised practice that Session uses
+// to tell an updated practice from an unchanged one. Every field counts;
+// Normalize has already removed ordering noise (sorted translations,
+// deduplicated cities and themes).
+func ContentHash(p Practice) string {
+	b, err := json.Marshal(p)
+	if err != nil { // a Practice always marshals; keep the compiler honest
+		panic(fmt.Sprintf("indexer: marshal practice: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// Group returns the translation group of a normalised practice: the
+// smallest of its own id and the ids of its translations' URLs, so every
+// language version of one practice shares it.
+func Group(p Practice) string {
+	g := p.ID
+	for _, t := range p.Translations {
+		if id := IDForURL(t.URL); id < g {
+			g = id
+		}
+	}
+	return g
+}
+
+// DateNumber gives the value of the date field: YYYYMMDD of Published,
+// else year*10000+101, else 0.
+func DateNumber(p Practice) int {
+	if len(p.Published) >= 10 {
+		y, e1 := strconv.Atoi(p.Published[0:4])
+		m, e2 := strconv.Atoi(p.Published[5:7])
+		d, e3 := strconv.Atoi(p.Published[8:10])
+		if e1 == nil && e2 == nil && e3 == nil {
+			return y*10000 + m*100 + d
+		}
+	}
+	if p.Year > 0 {
+		return p.Year*10000 + 101
+	}
+	return 0
+}
+
+// document turns a normalised practice into the field map Bleve indexes.
+func document(p Practice) (map[string]interface{}, string, error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, "", fmt.Errorf("encode practice %s: %w", p.ID, err)
+	}
+	hash := ContentHash(p)
+	d := map[string]interface{}{
+		FieldURL:     p.URL,
+		FieldHash:    hash,
+		FieldSource:  p.Source,
+		FieldNetwork: p.Network,
+		FieldCountry: p.Country,
+		FieldLang:    p.Lang,
+		FieldGroup:   Group(p),
+		FieldYear:    float64(p.Year),
+		FieldDate:    float64(DateNumber(p)),
+		FieldDoc:     string(raw),
+	}
+	if len(p.Cities) > 0 {
+		d[FieldCity] = append([]string(nil), p.Cities...)
+	}
+	if len(p.Themes) > 0 {
+		d[FieldTheme] = append([]string(nil), p.Themes...)
+	}
+	for kind, text := range map[string]string{KindTitle: p.Title, KindSummary: p.Summary, KindBody: p.Body} {
+		if text != "" {
+			d[TextField(kind, p.Lang)] = text
+		}
+	}
+	return d, hash, nil
+}
+
+// DecodeStored rebuilds a practice from the stored fields of a search hit
+// (the request must have asked for FieldDoc) or of a stored document.
+func DecodeStored(fields map[string]interface{}) (Practice, error) {
+	v, ok := fields[FieldDoc]
+	if !ok {
+		return Practice{}, fmt.Errorf("decode stored practice: no %q field (ask for indexer.FieldDoc)", FieldDoc)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return Practice{}, fmt.Errorf("decode stored practice: %q is %T, not a string", FieldDoc, v)
+	}
+	var p Practice
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
+	}
+	return p, nil
+}

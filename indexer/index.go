@@ -1,0 +1,279 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// lockTimeout bounds how long Open waits for another holder of the index
+// to let go before it reports ErrLocked.
+const lockTimeout = "2s"
+
+// batchSize is how many documents go into one Bleve batch.
+const batchSize = 200
+
+// metaFile marks a directory as a Bleve index.
+const metaFile = "index_meta.json"
+
+// Index is a practice index on disk. Searches go through Bleve(), an
+// IndexAlias, so that a rebuilt index can later be swapped in atomically
+// while writes keep going to the live index. An Index is safe for
+// concurrent use.
+type Index struct {
+	dir     string
+	lockKey string // dir as registered in openDirs
+	alias   bleve.IndexAlias
+
+	mu     sync.RWMutex // guards live and closed; writers hold it shared
+	live   bleve.Index
+	closed bool
+}
+
+// openDirs holds the directories opened by this process: bbolt's file lock
+// would make a second Open here wait for the full timeout, this answers at
+// once.
+var openDirs = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+// Open opens the index in dir, creating it (and dir) when absent. When
+// another process holds the index, Open fails within about two seconds with
+// an error wrapping ErrLocked ("index in use: <dir>"); so does a second Open
+// of the same directory in this process before Close.
+func Open(dir string) (*Index, error) {
+	if dir == "" {
+		return nil, errors.New("open index: empty directory name")
+	}
+	key, err := lockKey(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	openDirs.Lock()
+	if openDirs.m[key] {
+		openDirs.Unlock()
+		return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
+	}
+	openDirs.m[key] = true
+	openDirs.Unlock()
+
+	live, err := openOrCreate(dir)
+	if err != nil {
+		openDirs.Lock()
+		delete(openDirs.m, key)
+		openDirs.Unlock()
+		return nil, err
+	}
+	return &Index{dir: dir, lockKey: key, live: live, alias: bleve.NewIndexAlias(live)}, nil
+}
+
+// lockKey names dir the same way however it was spelled.
+func lockKey(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real, nil
+	}
+	// Not created yet: resolve the parent, so the key does not change
+	// once the directory exists.
+	if parent, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(parent, filepath.Base(abs)), nil
+	}
+	return abs, nil
+}
+
+func openOrCreate(dir string) (bleve.Index, error) {
+	cfg := map[string]interface{}{"bolt_timeout": lockTimeout}
+	_, err := os.Stat(filepath.Join(dir, metaFile))
+	switch {
+	case err == nil:
+		ix, err := bleve.OpenUsing(dir, cfg)
+		if err != nil {
+			return nil, openError(dir, err)
+		}
+		return ix, nil
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	if len(entries) > 0 {
+		return nil, fmt.Errorf("open index %s: directory is not empty and holds no index (%s missing)", dir, metaFile)
+	}
+	m, err := NewMapping()
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: mapping: %w", dir, err)
+	}
+	ix, err := bleve.NewUsing(dir, m, scorch.Name, bleve.Config.DefaultKVStore, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	return ix, nil
+}
+
+func openError(dir string, err error) error {
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return fmt.Errorf("%w: %s", ErrLocked, dir)
+	}
+	return fmt.Errorf("open index %s: %w", dir, err)
+}
+
+// Close flushes and closes the index and releases its directory.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
+	_ = ix.alias.Close() // only marks the alias closed
+	err := ix.live.Close()
+	openDirs.Lock()
+	delete(openDirs.m, ix.lockKey)
+	openDirs.Unlock()
+	if err != nil {
+		return fmt.Errorf("close index %s: %w", ix.dir, err)
+	}
+	return nil
+}
+
+// Bleve returns the index searches run against: an IndexAlias over the live
+// index. Use its SearchInContext; writes go through Upsert, Delete and
+// Session.
+func (ix *Index) Bleve() bleve.Index { return ix.alias }
+
+// Dir returns the directory the index lives in, as given to Open.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Count returns the number of practices in the index.
+func (ix *Index) Count(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, ErrClosed
+	}
+	n, err := ix.alias.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", ix.dir, err)
+	}
+	return n, nil
+}
+
+// Get returns the practice with the given id, or an error wrapping
+// ErrNotFound.
+func (ix *Index) Get(ctx context.Context, id string) (Practice, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = []string{FieldDoc}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return Practice{}, ErrClosed
+	}
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return Practice{}, fmt.Errorf("get %s: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return Practice{}, fmt.Errorf("get %s: %w", id, ErrNotFound)
+	}
+	p, err := DecodeStored(res.Hits[0].Fields)
+	if err != nil {
+		return Practice{}, fmt.Errorf("get %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// Upsert normalises each practice and adds it, replacing any practice with
+// the same id. If any practice is invalid nothing is written and the error
+// wraps ErrInvalid and names the practice's position.
+func (ix *Index) Upsert(ctx context.Context, ps []Practice) error {
+	docs := make([]pendingDoc, 0, len(ps))
+	for i, p := range ps {
+		n, err := Normalize(p)
+		if err != nil {
+			return fmt.Errorf("upsert: practice %d: %w", i, err)
+		}
+		d, _, err := document(n)
+		if err != nil {
+			return fmt.Errorf("upsert: %w", err)
+		}
+		docs = append(docs, pendingDoc{id: n.ID, fields: d})
+	}
+	if err := ix.write(ctx, docs, nil); err != nil {
+		return fmt.Errorf("upsert: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the practices with the given ids; unknown ids are ignored.
+func (ix *Index) Delete(ctx context.Context, ids []string) error {
+	if err := ix.write(ctx, nil, ids); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	return nil
+}
+
+// pendingDoc is one document waiting to be written.
+type pendingDoc struct {
+	id     string
+	fields map[string]interface{}
+}
+
+// write indexes docs and deletes ids in batches of batchSize, checking ctx
+// between batches. Batches already written stay written when a later one
+// fails.
+func (ix *Index) write(ctx context.Context, docs []pendingDoc, ids []string) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	b := ix.live.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := ix.live.Batch(b); err != nil {
+			return fmt.Errorf("write batch to %s: %w", ix.dir, err)
+		}
+		b.Reset()
+		return nil
+	}
+	for _, d := range docs {
+		if err := b.Index(d.id, d.fields); err != nil {
+			return fmt.Errorf("index %s: %w", d.id, err)
+		}
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	for _, id := range ids {
+		b.Delete(id)
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}

@@ -1,0 +1,82 @@
+package indexer
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// docType is the one document type of the index.
+const docType = "practice"
+
+// NewMapping returns the index mapping of a practice index: analysed text
+// fields per language, keyword fields for facets and filters, numeric year
+// and date, and the stored-only JSON document. Nothing is mapped
+// dynamically and there is no _all field: queries name their fields.
+func NewMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	if err := addAnalyzers(im); err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = AnalyzerXX
+	im.DefaultType = docType
+	im.TypeField = "_type" // never present in our documents
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultField = TextField(KindBody, LangOther)
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
+
+	for _, lang := range TextLangs {
+		for _, kind := range TextKinds {
+			f := bleve.NewTextFieldMapping()
+			f.Analyzer = AnalyzerFor(lang)
+			f.Store = false
+			f.IncludeInAll = false
+			f.IncludeTermVectors = true // highlighting of title, summary, body
+			f.DocValues = false
+			dm.AddFieldMappingsAt(TextField(kind, lang), f)
+		}
+	}
+
+	for _, name := range []string{FieldCity, FieldCountry, FieldTheme, FieldLang, FieldNetwork, FieldSource, FieldGroup} {
+		dm.AddFieldMappingsAt(name, keywordField(false, true))
+	}
+	for _, name := range []string{FieldURL, FieldHash} {
+		dm.AddFieldMappingsAt(name, keywordField(true, false))
+	}
+	for _, name := range []string{FieldYear, FieldDate} {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		dm.AddFieldMappingsAt(name, f)
+	}
+
+	doc := bleve.NewTextFieldMapping()
+	doc.Analyzer = keyword.Name
+	doc.Index = false
+	doc.Store = true
+	doc.IncludeInAll = false
+	doc.IncludeTermVectors = false
+	doc.DocValues = false
+	dm.AddFieldMappingsAt(FieldDoc, doc)
+
+	im.DefaultMapping = dm
+	im.AddDocumentMapping(docType, dm)
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+func keywordField(store, docValues bool) *mapping.FieldMapping {
+	f := bleve.NewKeywordFieldMapping()
+	f.Store = store
+	f.IncludeInAll = false
+	f.IncludeTermVectors = false
+	f.DocValues = docValues
+	return f
+}

@@ -1,0 +1,147 @@
+package indexer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// maxIDLen bounds the length of a practice id.
+const maxIDLen = 256
+
+// Normalize maps a practice with the raw values a page or an import line
+// used onto the controlled vocabulary and cleans it:
+//
+//   - text fields are valid UTF-8 (NFC) without control characters, with
+//     white space collapsed (the body keeps its paragraphs);
+//   - cities become their English names ("Lissabon" -> "Lisbon"), unknown
+//     cities are kept (capitalised when written all in one case),
+//     duplicates are dropped and the main city stays first; a raw entry may
+//     hold several cities separated by ";";
+//   - country becomes an ISO code, from the country given or else from the
+//     first known city;
+//   - themes become theme ids; unknown labels are dropped;
+//   - lang becomes a lowercase ISO 639-1 code ("de-DE" -> "de");
+//   - a year of 0 (or outside 1900..2100) is taken from the period;
+//   - published becomes an RFC 3339 full date, or is dropped;
+//   - an empty id is derived from the URL (IDForURL);
+//   - translations get normalised languages, lose duplicates and the
+//     practice itself, and are sorted by language.
+//
+// Normalize is idempotent. It returns an error wrapping ErrInvalid, naming
+// the field, when both id and url are empty or when the title is empty.
+func Normalize(p Practice) (Practice, error) {
+	n := Practice{
+		ID:      cleanLine(p.ID),
+		URL:     cleanLine(p.URL),
+		Source:  cleanLine(p.Source),
+		Network: cleanLine(p.Network),
+		Title:   cleanLine(p.Title),
+		Summary: cleanLine(p.Summary),
+		Body:    cleanText(p.Body),
+		Lang:    NormalizeLang(p.Lang),
+		Period:  cleanLine(p.Period),
+	}
+	if n.ID == "" && n.URL == "" {
+		return Practice{}, fmt.Errorf("%w: id and url are both empty", ErrInvalid)
+	}
+	if n.Title == "" {
+		return Practice{}, fmt.Errorf("%w: title is empty (id %q, url %q)", ErrInvalid, n.ID, n.URL)
+	}
+	if len(n.ID) > maxIDLen {
+		return Practice{}, fmt.Errorf("%w: id is longer than %d bytes", ErrInvalid, maxIDLen)
+	}
+	if n.ID == "" {
+		n.ID = IDForURL(n.URL)
+	}
+
+	var firstCountry string
+	n.Cities, firstCountry = normalizeCities(p.Cities)
+	n.Country = firstCountry
+	if code, ok := LookupCountry(p.Country); ok {
+		n.Country = code
+	}
+	n.Themes = normalizeThemes(p.Themes)
+
+	n.Year = p.Year
+	if n.Year < minYear || n.Year > maxYear {
+		n.Year = 0
+	}
+	if n.Year == 0 {
+		n.Year = firstYear(n.Period)
+	}
+	n.Published = parseDate(p.Published)
+	n.Translations = normalizeTranslations(p.Translations, n.URL, n.Lang)
+	return n, nil
+}
+
+// normalizeCities maps raw city names onto the vocabulary. It also returns
+// the country of the first known city.
+func normalizeCities(raw []string) (out []string, country string) {
+	out = []string{}
+	seen := map[string]bool{}
+	for _, entry := range raw {
+		for _, name := range strings.FieldsFunc(entry, func(r rune) bool { return r == ';' || r == '|' }) {
+			name = cleanLine(name)
+			if name == "" {
+				continue
+			}
+			if c, ok := cityTable.get(name); ok {
+				name = c.Name
+				if country == "" {
+					country = c.Country
+				}
+			} else {
+				name = titleCase(name)
+			}
+			if k := fold(name); !seen[k] {
+				seen[k] = true
+				out = append(out, name)
+			}
+		}
+	}
+	return out, country
+}
+
+// normalizeThemes maps raw labels onto theme ids. A label that is not known
+// as a whole is split at ";", ",", "/" and "|" and its parts are looked up.
+func normalizeThemes(raw []string) []string {
+	out := []string{}
+	add := func(id string) {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	for _, label := range raw {
+		if id, ok := LookupTheme(label); ok {
+			add(id)
+			continue
+		}
+		for _, part := range strings.FieldsFunc(label, func(r rune) bool {
+			return r == ';' || r == ',' || r == '/' || r == '|'
+		}) {
+			if id, ok := LookupTheme(part); ok {
+				add(id)
+			}
+		}
+	}
+	return out
+}
+
+// normalizeTranslations keeps one alternate per language, other than the
+// practice's own language and URL, sorted by language.
+func normalizeTranslations(raw []Translation, self, selfLang string) []Translation {
+	out := []Translation{}
+	for _, t := range raw {
+		t = Translation{Lang: NormalizeLang(t.Lang), URL: cleanLine(t.URL)}
+		if t.Lang == "" || t.URL == "" || t.URL == self || t.Lang == selfLang {
+			continue
+		}
+		if slices.ContainsFunc(out, func(o Translation) bool { return o.Lang == t.Lang || o.URL == t.URL }) {
+			continue
+		}
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b Translation) int { return strings.Compare(a.Lang, b.Lang) })
+	return out
+}

@@ -1,0 +1,295 @@
+package search
+
+import (
+	"html"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// SnippetLength is the approximate length, in bytes of text, of snippet_html.
+const SnippetLength = 200
+
+// Highlights are built from the stored practice, not from Bleve's
+// highlighter: the text of each field is run through the field's own
+// analyzer and every token whose term equals (or, for fuzzy words, is
+// within the word's edit distance of) an analyzed query term is marked.
+// This needs no stored text fields and no term vectors, and the output is
+// written by this file alone: html.EscapeString on every piece of text and
+// literal <mark>, </mark> tags around the marked ones.
+
+type span struct{ start, end int }
+
+// highlighter marks the positive query terms in texts of one field.
+type highlighter struct {
+	analyzer analysis.Analyzer
+	terms    map[string]int // analyzed term -> edit distance allowed
+	phrases  [][]string     // analyzed phrase terms, in order
+}
+
+func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter {
+	if m == nil {
+		return nil
+	}
+	a := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
+	if a == nil {
+		return nil
+	}
+	h := &highlighter{analyzer: a, terms: map[string]int{}}
+	for _, t := range pq.Terms {
+		if t.Exclude {
+			continue
+		}
+		toks := a.Analyze([]byte(t.Text))
+		if t.Phrase {
+			var p []string
+			for _, tok := range toks {
+				p = append(p, string(tok.Term))
+			}
+			if len(p) > 0 {
+				h.phrases = append(h.phrases, p)
+			}
+			continue
+		}
+		fz := fuzziness(t.Text)
+		for _, tok := range toks {
+			term := string(tok.Term)
+			if d, ok := h.terms[term]; !ok || fz > d {
+				h.terms[term] = fz
+			}
+		}
+	}
+	return h
+}
+
+// spans returns the sorted, non-overlapping byte ranges of text to mark.
+func (h *highlighter) spans(text string) []span {
+	if h == nil || text == "" {
+		return nil
+	}
+	toks := h.analyzer.Analyze([]byte(text))
+	var out []span
+	for _, tok := range toks {
+		if h.matches(string(tok.Term)) {
+			out = append(out, span{tok.Start, tok.End})
+		}
+	}
+	for _, p := range h.phrases {
+		for i := 0; i+len(p) <= len(toks); i++ {
+			ok := true
+			for j, term := range p {
+				if string(toks[i+j].Term) != term {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				out = append(out, span{toks[i].Start, toks[i+len(p)-1].End})
+			}
+		}
+	}
+	return mergeSpans(text, out)
+}
+
+func (h *highlighter) matches(term string) bool {
+	if _, ok := h.terms[term]; ok {
+		return true
+	}
+	for q, d := range h.terms {
+		if d > 0 && firstRune(q) == firstRune(term) && withinDistance(q, term, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// mergeSpans sorts spans, drops ones outside text or off rune boundaries,
+// and merges overlapping ones.
+func mergeSpans(text string, in []span) []span {
+	slices.SortFunc(in, func(a, b span) int { return a.start - b.start })
+	var out []span
+	for _, s := range in {
+		if s.start < 0 || s.end > len(text) || s.start >= s.end ||
+			!utf8.RuneStart(text[s.start]) || (s.end < len(text) && !utf8.RuneStart(text[s.end])) {
+			continue
+		}
+		if n := len(out); n > 0 && s.start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, s.end)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// withinDistance reports whether the Levenshtein distance of a and b (in
+// runes) is at most d.
+func withinDistance(a, b string, d int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if abs(len(ra)-len(rb)) > d {
+		return false
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > d {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)] <= d
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// markAll renders the whole of text with spans marked.
+func markAll(text string, spans []span) string {
+	return render(text, 0, len(text), spans)
+}
+
+// snippet renders about SnippetLength bytes of text around the densest
+// group of spans (the start of text when there is none).
+func snippet(text string, spans []span) string {
+	if len(text) <= SnippetLength {
+		return render(text, 0, len(text), spans)
+	}
+	if len(spans) == 0 {
+		end := cutBefore(text, SnippetLength)
+		return render(text, 0, end, nil) + "…"
+	}
+	best, bestCount := 0, 0
+	for i := range spans {
+		seen := map[string]bool{}
+		for j := i; j < len(spans) && spans[j].end-spans[i].start <= SnippetLength; j++ {
+			seen[strings.ToLower(text[spans[j].start:spans[j].end])] = true
+		}
+		if len(seen) > bestCount {
+			best, bestCount = i, len(seen)
+		}
+	}
+	start := spans[best].start - SnippetLength/5
+	if start <= 0 {
+		start = 0
+	} else {
+		start = cutAfter(text, start)
+		if start > spans[best].start {
+			start = spans[best].start
+		}
+	}
+	end := start + SnippetLength
+	if end >= len(text) {
+		end = len(text)
+	} else {
+		end = cutBefore(text, end)
+		if end <= spans[best].start {
+			end = spans[best].end
+		}
+	}
+	out := render(text, start, end, spans)
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(text) {
+		out += "…"
+	}
+	return out
+}
+
+// cutBefore returns a cut point at or before i, at a space when one is near,
+// always on a rune boundary.
+func cutBefore(text string, i int) int {
+	if i >= len(text) {
+		return len(text)
+	}
+	for j := i; j > i-30 && j > 0; j-- {
+		if text[j] == ' ' || text[j] == '\n' {
+			return j
+		}
+	}
+	for i > 0 && !utf8.RuneStart(text[i]) {
+		i--
+	}
+	return i
+}
+
+// cutAfter returns a cut point at or after i, just after a space when one
+// is near, always on a rune boundary.
+func cutAfter(text string, i int) int {
+	for j := i; j < i+30 && j < len(text); j++ {
+		if text[j] == ' ' || text[j] == '\n' {
+			return j + 1
+		}
+	}
+	for i < len(text) && !utf8.RuneStart(text[i]) {
+		i++
+	}
+	return i
+}
+
+// render escapes text[start:end], wrapping the parts inside spans in <mark>
+// tags and folding runs of white space into one space.
+func render(text string, start, end int, spans []span) string {
+	var b strings.Builder
+	pos := start
+	for _, s := range spans {
+		if s.end <= pos || s.start >= end {
+			continue
+		}
+		ms, me := max(s.start, pos), min(s.end, end)
+		b.WriteString(escape(text[pos:ms]))
+		b.WriteString("<mark>")
+		b.WriteString(escape(text[ms:me]))
+		b.WriteString("</mark>")
+		pos = me
+	}
+	b.WriteString(escape(text[pos:end]))
+	return strings.TrimSpace(b.String())
+}
+
+// escape is html.EscapeString with white space folded.
+func escape(s string) string {
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		var b strings.Builder
+		space := false
+		for _, r := range s {
+			if unicode.IsSpace(r) {
+				if !space {
+					b.WriteByte(' ')
+				}
+				space = true
+				continue
+			}
+			space = false
+			b.WriteRune(r)
+		}
+		s = b.String()
+	}
+	return html.EscapeString(s)
+}

@@ -1,0 +1,146 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/casebook-project/casebook/indexer"
+)
+
+// hits loads the stored practices of the page's representatives and turns
+// them into hits with highlights.
+func (e *Engine) hits(ctx context.Context, idx bleve.Index, pq Query, col *collapsed, r Request) ([]Hit, error) {
+	out := []Hit{}
+	if len(col.page) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(col.page))
+	for i, m := range col.page {
+		ids[i] = m.id
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{indexer.FieldDoc}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]indexer.Practice{}
+	for _, h := range res.Hits {
+		p, err := indexer.DecodeStored(h.Fields)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", h.ID, err)
+		}
+		docs[h.ID] = p
+	}
+	hl := newHighlights(idx, pq)
+	for _, m := range col.page {
+		p, ok := docs[m.id]
+		if !ok {
+			continue // removed between the two requests
+		}
+		h := practiceHit(p, r.UI)
+		h.Score = m.score
+		if math.IsNaN(h.Score) || math.IsInf(h.Score, 0) {
+			h.Score = 0
+		}
+		h.TitleHTML, h.SnippetHTML = hl.render(p)
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// practiceHit copies a practice into a hit (without highlights).
+func practiceHit(p indexer.Practice, ui string) Hit {
+	h := Hit{
+		ID:           p.ID,
+		URL:          pageURL(p.URL),
+		Title:        p.Title,
+		Summary:      p.Summary,
+		Cities:       nonNil(p.Cities),
+		Country:      p.Country,
+		Lang:         p.Lang,
+		Year:         p.Year,
+		Period:       p.Period,
+		Published:    p.Published,
+		Network:      p.Network,
+		Source:       p.Source,
+		Themes:       ThemeLabels(p.Themes, ui),
+		Translations: []indexer.Translation{},
+	}
+	for _, t := range p.Translations {
+		if u := pageURL(t.URL); u != "" {
+			h.Translations = append(h.Translations, indexer.Translation{Lang: t.Lang, URL: u})
+		}
+	}
+	return h
+}
+
+// ThemeLabels labels theme ids in ui.
+func ThemeLabels(ids []string, ui string) []Label {
+	out := make([]Label, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Label{Value: id, Label: FacetLabel(FacetTheme, id, ui)})
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// highlights caches one highlighter per text field for one query.
+type highlights struct {
+	idx   bleve.Index
+	pq    Query
+	cache map[string]*highlighter
+}
+
+func newHighlights(idx bleve.Index, pq Query) *highlights {
+	return &highlights{idx: idx, pq: pq, cache: map[string]*highlighter{}}
+}
+
+func (hs *highlights) get(field string) *highlighter {
+	if pqEmpty := hs.pq.Empty(); pqEmpty {
+		return nil
+	}
+	h, ok := hs.cache[field]
+	if !ok {
+		h = newHighlighter(hs.idx.Mapping(), field, hs.pq)
+		hs.cache[field] = h
+	}
+	return h
+}
+
+// render returns title_html and snippet_html for p: the title with marks,
+// and about SnippetLength characters of the summary or body around the best
+// match (the summary, else the body start, when nothing matches).
+func (hs *highlights) render(p indexer.Practice) (titleHTML, snippetHTML string) {
+	title := hs.get(indexer.TextField("title", p.Lang))
+	titleHTML = markAll(p.Title, title.spans(p.Title))
+
+	sumSpans := hs.get(indexer.TextField("summary", p.Lang)).spans(p.Summary)
+	bodySpans := hs.get(indexer.TextField("body", p.Lang)).spans(p.Body)
+	switch {
+	case distinct(p.Body, bodySpans) > distinct(p.Summary, sumSpans):
+		snippetHTML = snippet(p.Body, bodySpans)
+	case len(sumSpans) > 0 || p.Summary != "":
+		snippetHTML = snippet(p.Summary, sumSpans)
+	default:
+		snippetHTML = snippet(p.Body, nil)
+	}
+	return titleHTML, snippetHTML
+}
+
+func distinct(text string, spans []span) int {
+	seen := map[string]bool{}
+	for _, s := range spans {
+		seen[text[s.start:s.end]] = true
+	}
+	return len(seen)
+}

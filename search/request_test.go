@@ -1,0 +1,100 @@
+package search_test
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/casebook-project/casebook/search"
+)
+
+func TestParseRequest(t *testing.T) {
+	for _, test := range []struct {
+		query, acceptLanguage string
+		want                  search.Request
+	}{
+		{"", "", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
+		{"q=+Wohnen+&ui=DE", "", search.Request{Query: "Wohnen", Page: 1, Size: 10, Sort: "relevance", UI: "de"}},
+		{"", "fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "fr"}},
+		{"", "es, de;q=0.5, en;q=0.4", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "de"}},
+		{"", "de;q=0, *", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
+		{"city=Lissabon&city=lisbonne&city=Springfield", "", search.Request{Cities: []string{"Lisbon", "Springfield"}, Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
+		{"theme=Wohnen&theme=refugees&theme=Logement", "", search.Request{Themes: []string{"housing-urban", "refugees"}, Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
+		{"lang=FR&lang=de&lang=", "", search.Request{Langs: []string{"fr", "de"}, Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
+		{"country=Deutschland&country=pt", "", search.Request{Countries: []string{"DE", "PT"}, Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
+		{"year_from=2010&year_to=2010&page=3&size=100&sort=oldest", "", search.Request{YearFrom: 2010, YearTo: 2010, Page: 3, Size: 100, Sort: "oldest", UI: "en"}},
+		{"page=100&size=100", "", search.Request{Page: 100, Size: 100, Sort: "relevance", UI: "en"}},
+	} {
+		v, _ := url.ParseQuery(test.query)
+		got, err := search.ParseRequest(v, test.acceptLanguage)
+		if err != nil {
+			t.Errorf("ParseRequest(%q, %q): %v", test.query, test.acceptLanguage, err)
+			continue
+		}
+		if diff := cmp.Diff(test.want, got); diff != "" {
+			t.Errorf("ParseRequest(%q, %q) mismatch (-want +got):\n%s", test.query, test.acceptLanguage, diff)
+		}
+	}
+}
+
+// badParams are the bad parameters of RELIABILITY.md §E 40–42, each with
+// the parameter the error must name.
+var badParams = []struct{ query, param string }{
+	{"size=0", "size"},
+	{"size=101", "size"},
+	{"size=-1", "size"},
+	{"size=abc", "size"},
+	{"size=1e9", "size"},
+	{"page=0", "page"},
+	{"page=1000000000", "page"},
+	{"page=99999999999999999999999", "page"},
+	{"page=-3", "page"},
+	{"page=101&size=100", "page"},
+	{"year_from=2020&year_to=2010", "year_from"},
+	{"year_from=-1", "year_from"},
+	{"year_to=10000", "year_to"},
+	{"year_to=twenty", "year_to"},
+	{"sort=x", "sort"},
+	{"ui=xx", "ui"},
+	{"theme=not-a-theme", "theme"},
+	{"city=" + strings.Repeat("a", 300), "city"},
+	{strings.Repeat("city=a&", 51), "city"},
+	{strings.Repeat("lang=a&", 1000), "lang"},
+	{"network=%FF", "network"},
+}
+
+func TestParseRequestErrors(t *testing.T) {
+	for _, test := range badParams {
+		v, err := url.ParseQuery(test.query)
+		if err != nil {
+			t.Fatalf("url.ParseQuery: %v", err)
+		}
+		_, err = search.ParseRequest(v, "")
+		var pe *search.ParamError
+		if !errors.As(err, &pe) {
+			t.Errorf("ParseRequest(%.40q) = %v; want *ParamError", test.query, err)
+			continue
+		}
+		if pe.Param != test.param || !strings.Contains(pe.Message, test.param) {
+			t.Errorf("ParseRequest(%.40q) = %q on %q; want a message naming %q", test.query, pe.Message, pe.Param, test.param)
+		}
+	}
+}
+
+func TestRequestValuesRoundTrip(t *testing.T) {
+	v, _ := url.ParseQuery("q=a+%22b+c%22&lang=fr&city=Lisbon&city=Paris&theme=youth&year_from=2001&page=2&size=20&sort=newest&ui=de")
+	r, err := search.ParseRequest(v, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := search.ParseRequest(r.Values(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r, again); diff != "" {
+		t.Errorf("Values round trip (-first +again):\n%s", diff)
+	}
+}

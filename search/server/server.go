@@ -1,0 +1,156 @@
+// Package server serves the search API (CONTRACT §5) and the server-rendered
+// search page over a search.Engine with gin.
+//
+// Every route is listed in one table (routes); handlers return an error
+// and one function (writeError) maps errors to status codes, logging only
+// the 5xx ones. Middleware is chosen explicitly: recovery answering the
+// JSON error shape, a request-URI limit, request logging with slog,
+// security headers and CORS for the configured origins.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search"
+)
+
+// Config configures a Server. Engine is required; the rest may be zero.
+type Config struct {
+	Engine         *search.Engine
+	Index          *indexer.Index // nil = Engine.Index()
+	AllowedOrigins []string       // CORS for /api; "*" = any origin
+	TrustedProxies []string       // whose X-Forwarded-For is believed; nil = none
+	Logger         *slog.Logger   // nil = slog.Default()
+	Version        string
+}
+
+// Timeouts of the http.Server run by Serve.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 60 * time.Second
+	IdleTimeout       = 120 * time.Second
+	ShutdownTimeout   = 15 * time.Second
+	MaxHeaderBytes    = 64 << 10
+	MaxRequestURI     = 8 << 10 // longer request URIs get 414
+)
+
+// Server is the HTTP side of casebook.
+type Server struct {
+	engine  *search.Engine
+	index   *indexer.Index
+	log     *slog.Logger
+	origins map[string]bool
+	anyOrig bool
+	version string
+	pages   *template.Template
+	router  *gin.Engine
+}
+
+// New builds a Server. It fails when Engine is nil or a trusted proxy is not
+// an IP address or CIDR range.
+func New(cfg Config) (*Server, error) {
+	if cfg.Engine == nil {
+		return nil, errors.New("server: no search engine")
+	}
+	s := &Server{
+		engine:  cfg.Engine,
+		index:   cfg.Index,
+		log:     cfg.Logger,
+		origins: map[string]bool{},
+		version: cfg.Version,
+	}
+	if s.index == nil {
+		s.index = cfg.Engine.Index()
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	for _, o := range cfg.AllowedOrigins {
+		if o == "*" {
+			s.anyOrig = true
+		}
+		s.origins[o] = true
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = false
+	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("server: trusted_proxies: %w", err)
+	}
+	r.Use(s.recovery, s.limitURI, s.logRequests, s.securityHeaders, s.cors)
+	s.routes(r)
+	s.router = r
+	return s, nil
+}
+
+// routes is the one route table.
+func (s *Server) routes(r *gin.Engine) {
+	api := r.Group("/api/v1")
+	api.GET("/search", s.handle(s.apiSearch))
+	api.GET("/practices/:id", s.handle(s.apiPractice))
+	api.GET("/facets", s.handle(s.apiFacets))
+	api.GET("/suggest", s.handle(s.apiSuggest))
+
+	r.GET("/healthz", s.handle(s.healthz))
+	r.GET("/readyz", s.handle(s.readyz))
+
+	r.GET("/", s.handlePage(s.searchPage))
+	r.GET("/p/:id", s.handlePage(s.practicePage))
+	r.GET("/static/*file", s.static)
+
+	r.NoRoute(s.notFound)
+}
+
+// Handler returns the HTTP handler serving every route.
+func (s *Server) Handler() http.Handler { return s.router }
+
+// Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
+// in-flight requests get up to ShutdownTimeout to finish. It returns nil
+// after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.router,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
