@@ -318,6 +318,27 @@ func onlyTextAndMark(s string) error {
 	return nil
 }
 
+// A quoted or hyphenated word is matched exactly: "anti-rumour" must not
+// fuzz its parts into "act", "anything" or "active".
+func TestSearchHyphenatedWordsAreExact(t *testing.T) {
+	for _, q := range []string{`q="anti-rumour"`, `q=anti-rumour`} {
+		res := doSearch(t, q+"&size=100")
+		if res.Total == 0 {
+			t.Errorf("%s found nothing", q)
+		}
+		for _, h := range res.Hits {
+			text := strings.ToLower(h.Title + " " + h.Summary + " " + h.SnippetHTML)
+			hasTheme := false
+			for _, th := range h.Themes {
+				hasTheme = hasTheme || th.Value == "anti-rumour"
+			}
+			if !strings.Contains(text, "rumour") && !strings.Contains(text, "rumeur") && !hasTheme {
+				t.Errorf("%s returned %q, which neither mentions rumours nor has the theme", q, h.Title)
+			}
+		}
+	}
+}
+
 func TestSearchOddQueries(t *testing.T) {
 	for _, q := range []string{`"`, `""`, `"a`, `-`, `--`, `*`, `*a*`, `/.*/`, `a~99`, `((((`, `city:lyon`, `title_en:x`,
 		"\x00", "\u202e\u200f", `+-&&||!(){}[]^"~*?:\/`, strings.Repeat("refugees ", 2000), strings.Repeat("é", 10000), "-refugees"} {

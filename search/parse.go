@@ -64,7 +64,9 @@ func ParseQuery(q string) Query {
 				continue
 			}
 			text := strings.Join(words, " ")
-			out.Terms = append(out.Terms, Term{Text: text, Phrase: len(words) > 1, Exclude: exclude})
+			// A quoted term is exact even when it is one word: no fuzzy,
+			// and "anti-rumour" matches its tokens in that order.
+			out.Terms = append(out.Terms, Term{Text: text, Phrase: true, Exclude: exclude})
 			continue
 		}
 		j := i

@@ -21,7 +21,7 @@ func TestParseQuery(t *testing.T) {
 		{"Wohnen  Geflüchtete", []search.Term{w("Wohnen"), w("Geflüchtete")}},
 		{`"car free" -parking`, []search.Term{{Text: "car free", Phrase: true}, {Text: "parking", Exclude: true}}},
 		{`-"car  free" x`, []search.Term{{Text: "car free", Phrase: true, Exclude: true}, w("x")}},
-		{`"single"`, []search.Term{w("single")}},
+		{`"single"`, []search.Term{{Text: "single", Phrase: true}}}, // quoted: exact, never fuzzy
 		{`"unclosed phrase here`, []search.Term{{Text: "unclosed phrase here", Phrase: true}}},
 		{`city:lyon`, []search.Term{w("city:lyon")}},
 		{`* *a* /.*/ a~99 ((((`, []search.Term{w("*a*"), w("a~99")}},

@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -31,7 +32,16 @@ var kindBoosts = []struct {
 
 // fuzziness is the edit distance allowed for a word: none below 5 letters,
 // 1 for 5–7, 2 for 8 and more.
+//
+// Only a word of letters alone is fuzzy: the analyzers split "anti-rumour"
+// or "covid19" into several tokens, and an edit distance chosen for the
+// whole word would be far too loose for each part ("anti" ~ "act").
 func fuzziness(word string) int {
+	for _, r := range word {
+		if !unicode.IsLetter(r) {
+			return 0
+		}
+	}
 	switch n := utf8.RuneCountInString(word); {
 	case n >= 8:
 		return 2
