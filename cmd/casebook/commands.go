@@ -13,7 +13,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"golang.org/x/term"
 
@@ -193,11 +192,15 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func printSummary(w io.Writer, sum recrawl.Summary) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source\tfetched\tadded\tupdated\tunchanged\tremoved\tfailed\tskipped\t status\t")
+	width := len("source")
+	for _, r := range sum.Sources {
+		width = max(width, len(r.Source))
+	}
+	fmt.Fprintf(w, "%-*s %8s %6s %8s %10s %8s %7s %8s  %s\n", width, "source",
+		"fetched", "added", "updated", "unchanged", "removed", "failed", "skipped", "status")
 	row := func(name string, c recrawl.Counts, status string) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t %s\t\n", name, c.Fetched, c.Added, c.Updated,
-			c.Unchanged, c.Removed, c.Failed, c.Skipped, status)
+		fmt.Fprintf(w, "%-*s %8d %6d %8d %10d %8d %7d %8d  %s\n", width, name, c.Fetched, c.Added,
+			c.Updated, c.Unchanged, c.Removed, c.Failed, c.Skipped, status)
 	}
 	for _, r := range sum.Sources {
 		status := "ok"
@@ -207,7 +210,6 @@ func printSummary(w io.Writer, sum recrawl.Summary) {
 		row(r.Source, r.Counts, status)
 	}
 	row("total", sum.Total, "")
-	tw.Flush()
 	for _, r := range sum.Sources {
 		if r.Error != "" {
 			fmt.Fprintf(w, "%s: source failed, its practices were kept: %s\n", r.Source, r.Error)

@@ -91,14 +91,17 @@ type sourceFields struct {
 // The scalar types below validate themselves while the file is decoded, so
 // that an error can name the key and the line it sits on.
 
-type duration struct{ time.Duration }
+type duration struct {
+	time.Duration
+	Set bool // the key was given (so an explicit 0s means no wait)
+}
 
 func (d *duration) set(s string) error {
 	v, err := time.ParseDuration(s)
 	if err != nil || v < 0 {
 		return fmt.Errorf("invalid duration %q (use e.g. 500ms, 2s, 1m)", s)
 	}
-	d.Duration = v
+	d.Duration, d.Set = v, true
 	return nil
 }
 
@@ -380,12 +383,21 @@ func (d decoder) decodeStruct(n *yaml.Node, v reflect.Value, key string) error {
 	return nil
 }
 
+// defaultDelay is the gap between two requests to one host when the file
+// does not set crawler.delay (CONTRACT §2). The crawler itself reads a zero
+// delay as "no wait", which only an explicit `delay: 0s` asks for.
+const defaultDelay = time.Second
+
 // crawlerSettings turns the file's crawler section into crawler.Config.
 func (c *fileConfig) crawlerSettings() crawler.Config {
+	delay := c.Crawler.Delay.Duration
+	if !c.Crawler.Delay.Set {
+		delay = defaultDelay
+	}
 	return crawler.Config{
 		UserAgent:            c.Crawler.UserAgent,
 		Concurrency:          c.Crawler.Concurrency,
-		Delay:                c.Crawler.Delay.Duration,
+		Delay:                delay,
 		Timeout:              c.Crawler.Timeout.Duration,
 		MaxPageBytes:         c.Crawler.MaxPageBytes,
 		AllowPrivateNetworks: c.Crawler.AllowPrivateNetworks,

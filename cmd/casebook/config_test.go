@@ -120,3 +120,22 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestCrawlerDelayDefault(t *testing.T) {
+	for _, test := range []struct {
+		yaml string
+		want time.Duration
+	}{
+		{"index: x\n", time.Second},    // absent: the contract's 1s
+		{"crawler:\n  delay: 0s\n", 0}, // explicit: no wait (loopback demo sites)
+		{"crawler:\n  delay: 250ms\n", 250 * time.Millisecond},
+	} {
+		cfg, err := parseConfig("c.yaml", []byte(test.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.crawlerSettings().Delay; got != test.want {
+			t.Errorf("%q: delay %v, want %v", test.yaml, got, test.want)
+		}
+	}
+}

@@ -62,10 +62,18 @@ func Serve(t testing.TB, file string) *Site {
 // ServeArchive is Serve for an archive already parsed.
 func ServeArchive(t testing.TB, a *txtar.Archive) *Site {
 	t.Helper()
-	s := &Site{files: map[string][]byte{}, hdrs: map[string]http.Header{}}
+	s := &Site{}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	s.URL = s.srv.URL
+	s.Replace(a)
+	return s
+}
+
+// Replace swaps the site's content for a's, as a site changes between two
+// crawls; the URL and the request log stay.
+func (s *Site) Replace(a *txtar.Archive) {
+	files, hdrs := map[string][]byte{}, map[string]http.Header{}
 	for _, f := range a.Files {
 		data := bytes.ReplaceAll(f.Data, []byte("{{base}}"), []byte(s.URL))
 		if p, ok := strings.CutPrefix(f.Name, "HEADERS "); ok {
@@ -75,12 +83,14 @@ func ServeArchive(t testing.TB, a *txtar.Archive) *Site {
 					h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 				}
 			}
-			s.hdrs[strings.TrimSpace(p)] = h
+			hdrs[strings.TrimSpace(p)] = h
 			continue
 		}
-		s.files[f.Name] = data
+		files[f.Name] = data
 	}
-	return s
+	s.mu.Lock()
+	s.files, s.hdrs = files, hdrs
+	s.mu.Unlock()
 }
 
 // Requests returns the requests received so far, in order.
@@ -105,13 +115,14 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	key := r.URL.RequestURI()
 	s.mu.Lock()
 	s.log = append(s.log, Request{Path: key, Time: time.Now()})
+	files, hdrs := s.files, s.hdrs
 	s.mu.Unlock()
-	body, ok := s.files[key]
+	body, ok := files[key]
 	if !ok {
-		body, ok = s.files[r.URL.Path]
+		body, ok = files[r.URL.Path]
 		key = r.URL.Path
 	}
-	h := s.hdrs[key]
+	h := hdrs[key]
 	if !ok && h == nil {
 		http.NotFound(w, r)
 		return
