@@ -86,12 +86,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var config, addr string
 	fs.StringVar(&config, "config", "", "configuration file (YAML)")
 	fs.StringVar(&addr, "addr", "", "listen address (default: server.addr, then 127.0.0.1:8080)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	t, err := resolveTarget(config, "", true)
 	if err != nil {
@@ -138,12 +134,8 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&sources, "source", "crawl only this source (repeatable)")
 	fs.BoolVar(&full, "full", false, "refetch every page, ignoring caches")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	t, err := resolveTarget(config, "", true)
 	if err != nil {

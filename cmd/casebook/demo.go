@@ -27,12 +27,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var addr, data string
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address of the search service")
 	fs.StringVar(&data, "data", "", "directory for the index (default: a temporary directory, removed on exit)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if v := os.Getenv("CASEBOOK_ADDR"); v != "" && addr == "127.0.0.1:8080" {
 		addr = v

@@ -75,12 +75,7 @@ func (s *hub) home(w http.ResponseWriter, r *http.Request) {
 		v.Title = "Search results"
 		v.Robots = "noindex, follow"
 		v.Query = q
-		needle := strings.ToLower(q)
-		for _, p := range s.pages {
-			if q != "" && strings.Contains(strings.ToLower(p.Title+" "+p.Summary), needle) {
-				v.Items = append(v.Items, item{Page: p, Href: s.path(p)})
-			}
-		}
+		v.Items = s.find(q)
 		s.render(w, r, "search", v, s.lastMod)
 		return
 	}

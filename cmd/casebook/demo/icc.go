@@ -240,14 +240,7 @@ func (s *icc) search(w http.ResponseWriter, r *http.Request) {
 	v.Title = "Search"
 	v.Robots = "noindex, nofollow"
 	v.Query = q
-	if q != "" {
-		needle := strings.ToLower(q)
-		for _, p := range s.pages {
-			if strings.Contains(strings.ToLower(p.Title+" "+p.Summary), needle) {
-				v.Items = append(v.Items, item{Page: p, Href: s.path(p)})
-			}
-		}
-	}
+	v.Items = s.find(q)
 	s.render(w, r, "search", v, s.lastMod)
 }
 

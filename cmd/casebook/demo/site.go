@@ -109,6 +109,22 @@ var networks = map[string]string{
 }
 
 // base holds what every site shares: its pages, URL scheme and templates.
+// find is the sites' own naive search (its pages are noindex): practices
+// whose title or summary contains q, case-insensitively.
+func (b *base) find(q string) []item {
+	if q == "" {
+		return nil
+	}
+	needle := strings.ToLower(q)
+	var out []item
+	for _, p := range b.pages {
+		if strings.Contains(strings.ToLower(p.Title+" "+p.Summary), needle) {
+			out = append(out, item{Page: p, Href: b.path(p)})
+		}
+	}
+	return out
+}
+
 type base struct {
 	name    string
 	langs   []string          // languages the site publishes, default (x-default) first
