@@ -141,7 +141,7 @@ func versionString() string {
 				v = "devel-" + s.Value[:12]
 			}
 		}
-		if v != "" {
+		if v != "" && v != "(devel)" {
 			return v
 		}
 	}
