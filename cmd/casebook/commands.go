@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/term"
-
 	"github.com/casebook-project/casebook/crawler"
 	"github.com/casebook-project/casebook/crawler/recrawl"
 	"github.com/casebook-project/casebook/indexer"
@@ -157,16 +155,15 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ccfg := t.cfg.crawlerSettings()
 	ccfg.Logger = log
 	opts := recrawl.Options{Logger: log}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !asJSON {
-		opts.Progress = func(r *recrawl.SourceReport) {
-			fmt.Fprintf(stderr, "\r\033[K%s: %d fetched, %d added, %d updated, %d unchanged, %d failed, %d skipped",
-				r.Source, r.Fetched, r.Added, r.Updated, r.Unchanged, r.Failed, r.Skipped)
-		}
+	var progress *crawlProgress
+	if !asJSON {
+		progress = newCrawlProgress(stderr)
+		opts.Progress = progress.update
 	}
 	_ = full // every crawl refetches every page until conditional GET lands (issue 3)
 	sum, runErr := recrawl.Run(ctx, crawler.New(ccfg), ix, srcs, opts)
-	if opts.Progress != nil {
-		fmt.Fprint(stderr, "\r\033[K")
+	if progress != nil {
+		progress.finish()
 	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
@@ -211,7 +208,8 @@ func printSummary(w io.Writer, sum recrawl.Summary) {
 				fmt.Fprintf(w, "%s: … and %d more (see --json)\n", r.Source, len(r.Errors)-10)
 				break
 			}
-			fmt.Fprintf(w, "%s: %s: %s\n", r.Source, e.URL, e.Error)
+			// The crawler's errors usually start with the URL already.
+			fmt.Fprintf(w, "%s: %s: %s\n", r.Source, e.URL, strings.TrimPrefix(e.Error, e.URL+": "))
 		}
 	}
 }

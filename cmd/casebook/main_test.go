@@ -195,6 +195,9 @@ func TestCrawlSearchImport(t *testing.T) {
 	cfg, sites := demoConfig(t)
 
 	code, sum, stderr := crawlJSON(t, "--config", cfg)
+	if strings.Contains(stderr, "crawling") {
+		t.Errorf("--json printed progress lines: %q", stderr)
+	}
 	if code != 0 || !sum.OK {
 		t.Fatalf("first crawl: exit %d ok=%v stderr=%s summary=%+v", code, sum.OK, stderr, sum)
 	}
@@ -224,11 +227,20 @@ func TestCrawlSearchImport(t *testing.T) {
 	}
 
 	// Text summary.
-	code, out, _ := runCmd(t, "crawl", "--config", cfg)
+	code, out, progress := runCmd(t, "crawl", "--config", cfg)
 	for _, want := range []string{"source", "fetched", "unchanged", "icc", "oive", "duesseldorf", "hub", "total"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("crawl summary lacks %q:\n%s", want, out)
 		}
+	}
+	// Not a terminal: plain progress lines, one per source start and end.
+	for _, want := range []string{"icc: crawling\n", "icc: done, ", "hub: crawling\n", "hub: done, "} {
+		if !strings.Contains(progress, want) {
+			t.Errorf("crawl progress on a pipe lacks %q:\n%s", want, progress)
+		}
+	}
+	if strings.Contains(progress, "\r") || strings.Contains(progress, "\x1b[") {
+		t.Errorf("progress on a pipe contains terminal control characters: %q", progress)
 	}
 
 	res := searchJSON(t, "--config", cfg, "Lissabon")
