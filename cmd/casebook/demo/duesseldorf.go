@@ -146,17 +146,7 @@ func (s *duesseldorf) practice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.view(r, p.Lang)
-	v.Page = p
-	v.Title = p.Title
-	v.Description = p.Summary
-	v.Canonical = v.Origin + s.path(p)
-	v.Alternates = s.alternates(v.Origin, p)
-	if len(v.Alternates) > 0 {
-		v.Langs = v.Alternates[:len(v.Alternates)-1]
-	}
-	for _, q := range s.related(p, 4) {
-		v.Related = append(v.Related, link{Text: q.Title, Href: s.path(q)})
-	}
+	s.fillPractice(v, p, 4)
 	s.render(w, r, "practice", v, p.Published)
 }
 

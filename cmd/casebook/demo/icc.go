@@ -216,20 +216,10 @@ func (s *icc) practice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.view(r, p.Lang)
-	v.Page = p
-	v.Title = p.Title
-	v.Description = p.Summary
-	v.Canonical = v.Origin + s.path(p)
-	v.Alternates = s.alternates(v.Origin, p)
-	if len(v.Alternates) > 0 {
-		v.Langs = v.Alternates[:len(v.Alternates)-1]
-	}
+	s.fillPractice(v, p, 3)
 	listing := strings.TrimSuffix(iccPrefix[p.Lang], "/")
 	for _, t := range p.Themes {
 		v.Themes = append(v.Themes, link{Text: t, Href: listing + "?theme=" + slugify(t)})
-	}
-	for _, q := range s.related(p, 3) {
-		v.Related = append(v.Related, link{Text: q.Title, Href: s.path(q)})
 	}
 	s.render(w, r, "practice", v, p.Published)
 }

@@ -125,6 +125,23 @@ func (b *base) find(q string) []item {
 	return out
 }
 
+// fillPractice sets what every site's practice page shows: the page, its
+// canonical URL, its hreflang alternates (and the language switcher made of
+// them) and up to related practices sharing a tag.
+func (b *base) fillPractice(v *view, p *PracticePage, related int) {
+	v.Page = p
+	v.Title = p.Title
+	v.Description = p.Summary
+	v.Canonical = v.Origin + b.path(p)
+	v.Alternates = b.alternates(v.Origin, p)
+	if len(v.Alternates) > 0 {
+		v.Langs = v.Alternates[:len(v.Alternates)-1]
+	}
+	for _, q := range b.related(p, related) {
+		v.Related = append(v.Related, link{Text: q.Title, Href: b.path(q)})
+	}
+}
+
 type base struct {
 	name    string
 	langs   []string          // languages the site publishes, default (x-default) first
