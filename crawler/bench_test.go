@@ -24,11 +24,14 @@ func BenchmarkExtract(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			n := 0
 			for b.Loop() {
 				if _, err := crawler.Extract(c.url, doc, c.hdr, c.src); err != nil {
 					b.Fatal(err)
 				}
+				n++
 			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(n), "ms/extraction")
 		})
 	}
 }

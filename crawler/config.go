@@ -15,6 +15,8 @@ type Config struct {
 	Timeout              time.Duration // 0 = 20s per request
 	MaxPageBytes         int64         // 0 = 5 MiB
 	AllowPrivateNetworks bool          // false: loopback/private/link-local addresses are refused at dial time
+	RetryBase            time.Duration // 0 = 1s: first backoff before retrying a 429, 503 or timeout (then doubled, with jitter)
+	Resolver             Resolver      // nil = net.DefaultResolver; host names are resolved through it, every address is then checked at dial time
 	Logger               *slog.Logger  // nil = slog.Default()
 }
 

@@ -175,7 +175,7 @@ func TestCrawlRobotsUnavailable(t *testing.T) {
 		t.Run(status, func(t *testing.T) {
 			site := crawlertest.ServeArchive(t, txtar.Parse([]byte(
 				"-- HEADERS /robots.txt --\nStatus: "+status+"\n-- /robots.txt --\nUser-agent: *\n-- /practices --\n<html><body>list</body></html>\n")))
-			c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
+			c := crawler.New(crawler.Config{AllowPrivateNetworks: true, RetryBase: time.Millisecond})
 			var got events
 			err := c.Crawl(t.Context(), crawler.Source{Name: "down", StartURLs: []string{site.URL + "/practices"}}, got.add)
 			if !errors.Is(err, crawler.ErrRobotsUnavailable) {
@@ -183,6 +183,13 @@ func TestCrawlRobotsUnavailable(t *testing.T) {
 			}
 			if n := len(site.Requests()) - site.Count("/robots.txt"); n != 0 {
 				t.Errorf("%d page requests, want 0", n)
+			}
+			want := 1 // 500 is not retried; 429 and 503 are, twice
+			if status != "500" {
+				want += crawler.MaxRetriesForTest
+			}
+			if n := site.Count("/robots.txt"); n != want {
+				t.Errorf("robots.txt requested %d times, want %d", n, want)
 			}
 			if len(got.all) != 0 {
 				t.Errorf("events %v, want none", got.all)

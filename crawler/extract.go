@@ -63,7 +63,8 @@ func Extract(pageURL string, doc *goquery.Document, hdr http.Header, src Source)
 		p.Body = mainText(doc)
 	}
 	if p.Year == 0 {
-		p.Year = firstYear(p.Period)
+		// "since 2014" -> 2014; "until 2020" and "ongoing" name no start.
+		p.Year, _, _ = indexer.ParsePeriod(p.Period)
 	}
 
 	p.Lang = firstNonEmpty(

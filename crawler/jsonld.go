@@ -121,7 +121,12 @@ func fillFromJSONLD(p *indexer.Practice, ld map[string]any) {
 		}
 	}
 	if len(p.Themes) == 0 {
-		p.Themes = dedupe(append(splitKeywords(ld["keywords"]), ldStrings(ld["about"])...))
+		// keywords are the site's own tags; about (Things) stands in when
+		// a page has none.
+		p.Themes = dedupe(splitKeywords(ld["keywords"]))
+		if len(p.Themes) == 0 {
+			p.Themes = dedupe(ldStrings(ld["about"]))
+		}
 	}
 	if len(p.Cities) == 0 || p.Country == "" {
 		var cities []string

@@ -8,8 +8,13 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// maxLinksPerPage caps the links taken from one page.
-const maxLinksPerPage = 10000
+// maxLinksPerPage caps the links taken from one page (distinct, in
+// document order); the rest of a page's links are ignored.
+const maxLinksPerPage = 1000
+
+// maxHrefLength bounds the hrefs resolved at all; enqueue skips normalised
+// URLs over maxURLLength with a reason.
+const maxHrefLength = 16 << 10
 
 // pageLinks returns the normalised http(s) links of a page, in document
 // order, without duplicates.
@@ -43,7 +48,7 @@ func baseURL(doc *goquery.Document, pageURL *url.URL) *url.URL {
 // empty, fragment-only, non-http(s) or malformed references.
 func resolve(base *url.URL, href string) (string, bool) {
 	href = strings.TrimSpace(href)
-	if href == "" || strings.HasPrefix(href, "#") || len(href) > 2048 {
+	if href == "" || strings.HasPrefix(href, "#") || len(href) > maxHrefLength {
 		return "", false
 	}
 	u, err := base.Parse(href)

@@ -3,8 +3,10 @@ package crawler
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -76,13 +78,22 @@ func normalHost(hostport, scheme string) (string, error) {
 	} else if strings.HasPrefix(hostport, "[") && strings.HasSuffix(hostport, "]") {
 		host = hostport[1 : len(hostport)-1]
 	}
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	host = strings.TrimRight(strings.ToLower(host), ".")
 	if host == "" || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
 		return "", fmt.Errorf("bad host %q", host)
 	}
-	if strings.Contains(host, ":") { // IPv6 literal
-		if ip := net.ParseIP(host); ip != nil {
-			host = "[" + ip.String() + "]"
+	if endsInNumber(host) {
+		// WHATWG URL: "2130706433", "0x7f.1", "127.1" are IPv4 addresses
+		// (what browsers and many resolvers make of them), written in
+		// dotted form so that every check sees the address.
+		ip, ok := parseIPv4(host)
+		if !ok {
+			return "", fmt.Errorf("bad IPv4 host %q", host)
+		}
+		host = ip
+	} else if strings.Contains(host, ":") { // IPv6 literal
+		if ip, err := netip.ParseAddr(host); err == nil && ip.Zone() == "" {
+			host = "[" + ip.String() + "]" // an IPv4-mapped address keeps its ::ffff: form
 		} else {
 			return "", fmt.Errorf("bad IPv6 host %q", host)
 		}
@@ -98,6 +109,70 @@ func normalHost(hostport, scheme string) (string, error) {
 		return host + ":" + port, nil
 	}
 	return host, nil
+}
+
+// endsInNumber is the WHATWG URL "ends in a number" check: the last label
+// is all digits or a 0x hex number.
+func endsInNumber(host string) bool {
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if last == "" || strings.Contains(host, ":") {
+		return false
+	}
+	if strings.Trim(last, "0123456789") == "" {
+		return true
+	}
+	_, ok := ipv4Number(last)
+	return ok && (strings.HasPrefix(last, "0x") || strings.HasPrefix(last, "0X"))
+}
+
+// parseIPv4 is the WHATWG URL IPv4 parser: one to four numbers (decimal,
+// 0x hex or 0-prefixed octal), the last filling the remaining bytes.
+func parseIPv4(host string) (string, bool) {
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return "", false
+	}
+	var v uint64
+	for i, p := range parts {
+		n, ok := ipv4Number(p)
+		if !ok {
+			return "", false
+		}
+		if i < len(parts)-1 {
+			if n > 255 {
+				return "", false
+			}
+			v = v<<8 | n
+			continue
+		}
+		rest := uint(8 * (5 - len(parts)))
+		if n >= 1<<rest {
+			return "", false
+		}
+		v = v<<rest | n
+	}
+	return fmt.Sprintf("%d.%d.%d.%d", byte(v>>24), byte(v>>16), byte(v>>8), byte(v)), true
+}
+
+func ipv4Number(p string) (uint64, bool) {
+	if p == "" {
+		return 0, false
+	}
+	base := 10
+	switch {
+	case len(p) >= 2 && (p[:2] == "0x" || p[:2] == "0X"):
+		p, base = p[2:], 16
+		if p == "" {
+			return 0, true
+		}
+	case len(p) >= 2 && p[0] == '0':
+		p, base = p[1:], 8
+	}
+	if len(p) > 12 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(p, base, 64)
+	return n, err == nil
 }
 
 // dropPathSession removes ";jsessionid=..." style parameters from a path.

@@ -25,13 +25,22 @@ func TestNormalizeURL(t *testing.T) {
 		{"https://Düsseldorf.example/x", "https://xn--dsseldorf-q9a.example/x"},
 		{"http://[::1]:80/x", "http://[::1]/x"},
 		{"https://example.org/a/b/", "https://example.org/a/b/"},
+		// Numeric hosts are IPv4 addresses, whatever their spelling.
+		{"http://2130706433:8080/x", "http://127.0.0.1:8080/x"},
+		{"http://0x7f.1/", "http://127.0.0.1/"},
+		{"http://127.1/", "http://127.0.0.1/"},
+		{"http://0177.0.0.02/", "http://127.0.0.2/"},
+		{"http://0x7F000001/", "http://127.0.0.1/"},
+		{"http://0.0.0.0/", "http://0.0.0.0/"},
+		{"http://[::ffff:127.0.0.2]/", "http://[::ffff:127.0.0.2]/"},
+		{"http://www.2024.example/", "http://www.2024.example/"},
 	} {
 		got, err := crawler.NormalizeURL(test.in)
 		if err != nil || got != test.want {
 			t.Errorf("NormalizeURL(%q) = %q, %v; want %q", test.in, got, err, test.want)
 		}
 	}
-	for _, in := range []string{"mailto:a@b.c", "javascript:alert(1)", "file:///etc/passwd", "ftp://x/y", "/relative", "data:text/html,x", "gopher://x"} {
+	for _, in := range []string{"http://256.256.256.256/", "http://1.2.3.4.5/", "http://0x100000000/", "http://09.1/", "http://example.0x/", "mailto:a@b.c", "javascript:alert(1)", "file:///etc/passwd", "ftp://x/y", "/relative", "data:text/html,x", "gopher://x"} {
 		if got, err := crawler.NormalizeURL(in); err == nil {
 			t.Errorf("NormalizeURL(%q) = %q, want an error", in, got)
 		}

@@ -18,7 +18,16 @@ const (
 	maxRobotsBytes = 500 << 10
 	// maxCrawlDelay caps robots.txt Crawl-delay.
 	maxCrawlDelay = 30 * time.Second
+	// robotsMaxAge is how long a Crawler reuses a robots.txt it fetched
+	// (RFC 9309 §2.4: not more than 24 hours).
+	robotsMaxAge = 24 * time.Hour
 )
+
+// robotsEntry is a cached robots.txt.
+type robotsEntry struct {
+	rules   *robots
+	fetched time.Time
+}
 
 // robots are the rules of one host for our user agent.
 type robots struct {
@@ -42,22 +51,40 @@ func (r *robots) allowed(u *url.URL) bool {
 	return r.group.Test(p)
 }
 
-// fetchRobots gets robots.txt of the host of base. 2xx: the rules; 4xx
-// (but 429): no rules; 429, 5xx and network errors: ErrRobotsUnavailable.
-func (c *Crawler) fetchRobots(ctx context.Context, base *url.URL) (*robots, error) {
+// fetchRobots gets robots.txt of the host of base, or reuses the one this
+// Crawler fetched less than 24 hours ago unless fresh. 2xx: the rules (the
+// first 500 KiB of them); 4xx (but 429): no rules; 429, 5xx and network
+// errors: ErrRobotsUnavailable, after the retries of fetcher.get, which
+// wait for a 429's or 503's Retry-After before asking again. Failures are
+// not cached.
+func (c *Crawler) fetchRobots(ctx context.Context, base *url.URL, fresh bool) (*robots, error) {
 	ru := &url.URL{Scheme: base.Scheme, Host: base.Host, Path: "/robots.txt"}
-	resp, err := c.fetch.get(ctx, ru.String(), "text/plain,*/*;q=0.5", maxRobotsBytes, true, nil)
+	key := ru.String()
+	if !fresh {
+		c.robotsMu.Lock()
+		e, ok := c.robotsCache[key]
+		c.robotsMu.Unlock()
+		if ok && c.now().Sub(e.fetched) < robotsMaxAge {
+			return e.rules, nil
+		}
+	}
+	resp, err := c.fetch.get(ctx, request{url: key, accept: "text/plain,*/*;q=0.5", limit: maxRobotsBytes, truncate: true})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrRobotsUnavailable, ru, err)
 	}
+	var rules *robots
 	switch s := resp.Status; {
 	case s >= 200 && s <= 299:
-		return parseRobots(resp.Body, c.agent), nil
+		rules = parseRobots(resp.Body, c.agent)
 	case s >= 400 && s <= 499 && s != 429:
-		return &robots{}, nil
+		rules = &robots{}
 	default:
-		return nil, fmt.Errorf("%w: %s answered HTTP %d", ErrRobotsUnavailable, ru, s)
+		return nil, fmt.Errorf("%w: %s answered HTTP %d (%d attempts)", ErrRobotsUnavailable, ru, s, resp.Attempts)
 	}
+	c.robotsMu.Lock()
+	c.robotsCache[key] = robotsEntry{rules: rules, fetched: c.now()}
+	c.robotsMu.Unlock()
+	return rules, nil
 }
 
 // parseRobots reads a robots.txt body for the product token agent. It

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
+	"time"
 )
 
 // check says why u may not be fetched: another host, excluded, or
@@ -23,8 +26,23 @@ func (r *run) check(u *url.URL) error {
 	return nil
 }
 
+// Trap limits: URLs that a crawler-trap (a calendar, a relative-link loop,
+// a faceted search) produces without end are not fetched.
+const (
+	// maxURLLength: longer URLs are skipped.
+	maxURLLength = 2048
+	// maxSegmentRepeats: a run of path segments repeated more often in a
+	// row ("/a/b/a/b/a/b" repeats "a/b" three times) is skipped.
+	maxSegmentRepeats = 2
+	// maxQueryVariants: distinct query strings queued for one path; the
+	// rest are skipped (one skipped event per path says so).
+	maxQueryVariants = 50
+)
+
 // enqueue queues a normalised page URL found at depth when it is in scope.
-func (r *run) enqueue(s string, depth int) {
+// A known page whose sitemap lastmod is not newer than its last fetch is
+// reported unchanged instead of being queued.
+func (r *run) enqueue(s string, depth int, lastmod time.Time) {
 	if r.seen[s] || depth > r.maxDepth || r.queued >= r.maxPages {
 		return
 	}
@@ -37,17 +55,97 @@ func (r *run) enqueue(s string, depth int) {
 	if !wanted {
 		return
 	}
-	if err := r.check(u); err != nil {
-		if errors.Is(err, ErrDisallowed) {
-			r.seen[s] = true
+	skip := func(err error) {
+		r.seen[s] = true
+		if err != nil {
 			r.emit(Event{Kind: EventSkipped, URL: s, Err: fmt.Errorf("%s: %w", s, err)})
 		}
+	}
+	if err := r.check(u); err != nil {
+		if errors.Is(err, ErrDisallowed) {
+			skip(err)
+		}
+		return
+	}
+	if report, err := r.trap(u, s); err != nil {
+		if !report {
+			err = nil
+		}
+		skip(err)
+		return
+	}
+	h := r.hosts[u.Host]
+	if h.gaveUp != nil {
+		r.seen[s] = true
+		r.emit(Event{Kind: EventFailed, URL: s, Err: h.gaveUp})
 		return
 	}
 	r.seen[s] = true
 	r.queued++
-	h := r.hosts[u.Host]
+	if r.unchangedSince(s, lastmod) {
+		r.emit(Event{Kind: EventUnchanged, URL: s})
+		return
+	}
 	h.queue = append(h.queue, task{kind: taskPage, url: s, depth: depth})
+}
+
+// unchangedSince reports whether the index knows s from a fetch no older
+// than lastmod (never with Options.Full or without a lastmod).
+func (r *run) unchangedSince(s string, lastmod time.Time) bool {
+	if r.opts.Full || r.opts.Known == nil || lastmod.IsZero() {
+		return false
+	}
+	st, ok := r.opts.Known(s)
+	return ok && !st.Fetched.IsZero() && !lastmod.After(st.Fetched)
+}
+
+// trap says why u (normalised: s) looks like a crawler trap; report is
+// false for a refusal already reported for the same path.
+func (r *run) trap(u *url.URL, s string) (report bool, err error) {
+	if len(s) > maxURLLength {
+		return true, fmt.Errorf("%w: URL longer than %d characters", ErrTrap, maxURLLength)
+	}
+	if seg, n := repeatedSegments(u.EscapedPath()); n > maxSegmentRepeats {
+		return true, fmt.Errorf("%w: path repeats %q %d times", ErrTrap, seg, n)
+	}
+	if u.RawQuery == "" {
+		return false, nil
+	}
+	key := u.Scheme + "://" + u.Host + u.EscapedPath()
+	n := r.variants[key]
+	switch {
+	case n < maxQueryVariants:
+		r.variants[key] = n + 1
+		return false, nil
+	case n == maxQueryVariants:
+		r.variants[key] = n + 1
+		return true, fmt.Errorf("%w: more than %d query variants of %s; further ones are ignored", ErrTrap, maxQueryVariants, u.EscapedPath())
+	}
+	return false, ErrTrap
+}
+
+// maxRepeatSpan bounds the length of the segment run repeatedSegments
+// looks for.
+const maxRepeatSpan = 8
+
+// repeatedSegments finds the run of path segments repeated most often in a
+// row and how often: "/a/b/a/b/a/b/c" -> "a/b", 3. Runs of up to
+// maxRepeatSpan segments are considered.
+func repeatedSegments(path string) (string, int) {
+	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
+	best, bestN := "", 1
+	for span := 1; span <= maxRepeatSpan && 2*span <= len(segs); span++ {
+		for i := 0; i+2*span <= len(segs); i++ {
+			n := 1
+			for j := i + span; j+span <= len(segs) && slices.Equal(segs[i:i+span], segs[j:j+span]); j += span {
+				n++
+			}
+			if n > bestN {
+				best, bestN = strings.Join(segs[i:i+span], "/"), n
+			}
+		}
+	}
+	return best, bestN
 }
 
 // pathQuery is what include/follow/exclude patterns are matched against:

@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"strings"
+	"time"
 
 	"golang.org/x/net/html/charset"
 )
@@ -25,27 +26,54 @@ const (
 
 // sitemapDoc is what one sitemap lists.
 type sitemapDoc struct {
-	Index bool     // a sitemapindex: Locs are sitemaps
-	Locs  []string // raw <loc> values, trimmed
+	Index   bool           // a sitemapindex: entries are sitemaps
+	Entries []sitemapEntry // in document order
 }
 
+// sitemapEntry is one <url> (or <sitemap>) of a sitemap.
+type sitemapEntry struct {
+	Loc        string      // raw <loc>, trimmed
+	Lastmod    time.Time   // zero when absent or unreadable; a date alone means the end of that day (UTC)
+	Alternates []alternate // <xhtml:link rel="alternate" hreflang href>, x-default left out
+}
+
+// alternate is one hreflang alternate named by a sitemap.
+type alternate struct {
+	Lang string // hreflang as written, lowercased
+	Href string // raw href, trimmed
+}
+
+// maxAlternates caps the alternates read for one sitemap entry.
+const maxAlternates = 50
+
 // parseSitemap reads a urlset or sitemapindex document. It stops after max
-// <loc> entries. On malformed XML it returns the entries read so far with
-// the error.
+// entries. On malformed XML it returns the entries read so far with the
+// error.
 func parseSitemap(r io.Reader, max int) (sitemapDoc, error) {
 	var doc sitemapDoc
 	d := xml.NewDecoder(r)
 	d.CharsetReader = charset.NewReaderLabel
 	d.Strict = true
 	root := ""
-	var inLoc bool
-	var loc strings.Builder
+	var (
+		field string // "loc" or "lastmod" while inside one
+		text  strings.Builder
+		cur   *sitemapEntry
+	)
+	flush := func() bool {
+		if cur != nil && cur.Loc != "" {
+			doc.Entries = append(doc.Entries, *cur)
+		}
+		cur = nil
+		return len(doc.Entries) >= max
+	}
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			if root == "" {
 				return doc, errors.New("sitemap: empty document")
 			}
+			flush()
 			return doc, nil
 		}
 		if err != nil {
@@ -64,40 +92,106 @@ func parseSitemap(r io.Reader, max int) (sitemapDoc, error) {
 				}
 				continue
 			}
-			if t.Name.Local == "loc" && (t.Name.Space == "" || !strings.Contains(t.Name.Space, "xhtml")) {
-				inLoc = true
-				loc.Reset()
+			xhtml := strings.Contains(t.Name.Space, "xhtml")
+			switch {
+			case (t.Name.Local == "url" || t.Name.Local == "sitemap") && !xhtml:
+				if flush() {
+					return doc, nil
+				}
+				cur = &sitemapEntry{}
+			case (t.Name.Local == "loc" || t.Name.Local == "lastmod") && !xhtml:
+				if cur == nil { // a <loc> outside <url>: still an entry
+					cur = &sitemapEntry{}
+				}
+				field = t.Name.Local
+				text.Reset()
+			case t.Name.Local == "link" && xhtml && cur != nil && len(cur.Alternates) < maxAlternates:
+				if a, ok := xhtmlAlternate(t); ok {
+					cur.Alternates = append(cur.Alternates, a)
+				}
 			}
 		case xml.CharData:
-			if inLoc && loc.Len() < 8192 {
-				loc.Write(t)
+			if field != "" && text.Len() < 8192 {
+				text.Write(t)
 			}
 		case xml.EndElement:
-			if inLoc && t.Name.Local == "loc" {
-				inLoc = false
-				if s := strings.TrimSpace(loc.String()); s != "" {
-					doc.Locs = append(doc.Locs, s)
-					if len(doc.Locs) >= max {
-						return doc, nil
-					}
+			if field != "" && t.Name.Local == field {
+				v := strings.TrimSpace(text.String())
+				switch field {
+				case "loc":
+					cur.Loc = v
+				case "lastmod":
+					cur.Lastmod = parseLastmod(v)
+				}
+				field = ""
+			}
+			if (t.Name.Local == "url" || t.Name.Local == "sitemap") && !strings.Contains(t.Name.Space, "xhtml") {
+				if flush() {
+					return doc, nil
 				}
 			}
 		}
 	}
 }
 
+func xhtmlAlternate(t xml.StartElement) (alternate, bool) {
+	var rel, lang, href string
+	for _, a := range t.Attr {
+		switch strings.ToLower(a.Name.Local) {
+		case "rel":
+			rel = strings.ToLower(a.Value)
+		case "hreflang":
+			lang = strings.ToLower(strings.TrimSpace(a.Value))
+		case "href":
+			href = strings.TrimSpace(a.Value)
+		}
+	}
+	if !strings.Contains(" "+rel+" ", " alternate ") || lang == "" || lang == "x-default" || href == "" {
+		return alternate{}, false
+	}
+	return alternate{Lang: lang, Href: href}, true
+}
+
+// parseLastmod reads a W3C datetime. A date alone (or a year and month)
+// is taken as the end of that period, so that a page changed later that
+// day is not mistaken for unchanged.
+func parseLastmod(v string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02T15:04:05Z0700"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC()
+		}
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t.AddDate(0, 0, 1).Add(-time.Second)
+	}
+	if t, err := time.Parse("2006-01", v); err == nil {
+		return t.AddDate(0, 1, 0).Add(-time.Second)
+	}
+	return time.Time{}
+}
+
 var gzipMagic = []byte{0x1f, 0x8b}
 
 // fetchSitemap gets and parses one sitemap, gunzipping it when the
 // Content-Type, the extension or the first bytes say gzip. Entries read
-// before an error are returned with it.
-func (c *Crawler) fetchSitemap(ctx context.Context, rawURL string) (sitemapDoc, error) {
-	resp, err := c.fetch.get(ctx, rawURL, "application/xml,text/xml;q=0.9,*/*;q=0.5", maxSitemapBytes, true, nil)
+// before an error are returned with it, and so is the HTTP status when
+// there was an answer.
+func (c *Crawler) fetchSitemap(ctx context.Context, rawURL string) (sitemapDoc, int, error) {
+	doc, resp, err := c.readSitemap(ctx, rawURL)
+	status := 0
+	if resp != nil {
+		status = resp.Status
+	}
+	return doc, status, err
+}
+
+func (c *Crawler) readSitemap(ctx context.Context, rawURL string) (sitemapDoc, *response, error) {
+	resp, err := c.fetch.get(ctx, request{url: rawURL, accept: "application/xml,text/xml;q=0.9,*/*;q=0.5", limit: maxSitemapBytes, truncate: true})
 	if err != nil {
-		return sitemapDoc{}, err
+		return sitemapDoc{}, resp, err
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		return sitemapDoc{}, fmt.Errorf("sitemap %s: HTTP %d: %w", rawURL, resp.Status, ErrStatus)
+		return sitemapDoc{}, resp, fmt.Errorf("sitemap %s: HTTP %d: %w", rawURL, resp.Status, ErrStatus)
 	}
 	body := resp.Body
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -107,14 +201,14 @@ func (c *Crawler) fetchSitemap(ctx context.Context, rawURL string) (sitemapDoc, 
 	if gz && bytes.HasPrefix(body, gzipMagic) {
 		zr, err := gzip.NewReader(r)
 		if err != nil {
-			return sitemapDoc{}, fmt.Errorf("sitemap %s: %w", rawURL, err)
+			return sitemapDoc{}, resp, fmt.Errorf("sitemap %s: %w", rawURL, err)
 		}
 		defer zr.Close()
 		r = io.LimitReader(zr, maxSitemapBytes)
 	}
 	doc, err := parseSitemap(r, maxSitemapURLs)
 	if err != nil {
-		return doc, fmt.Errorf("sitemap %s: %w", rawURL, err)
+		return doc, resp, fmt.Errorf("sitemap %s: %w", rawURL, err)
 	}
-	return doc, nil
+	return doc, resp, nil
 }

@@ -3,6 +3,7 @@ package crawler
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -17,13 +18,30 @@ func TestParseSitemap(t *testing.T) {
 		{"urlset", `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
 			<url><loc> https://a.example/p/1 </loc><xhtml:link rel="alternate" hreflang="fr" href="https://a.example/fr/p/1"/></url>
 			<url><loc>https://a.example/p/2?a=1&amp;b=2</loc></url></urlset>`,
-			sitemapDoc{Locs: []string{"https://a.example/p/1", "https://a.example/p/2?a=1&b=2"}}, false},
+			sitemapDoc{Entries: []sitemapEntry{
+				{Loc: "https://a.example/p/1", Alternates: []alternate{{Lang: "fr", Href: "https://a.example/fr/p/1"}}},
+				{Loc: "https://a.example/p/2?a=1&b=2"},
+			}}, false},
+		{"lastmod and alternates", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+			<url><loc>https://a.example/en/p</loc><lastmod>2024-05-01</lastmod>
+			<xhtml:link rel="alternate" hreflang="en" href="https://a.example/en/p"/>
+			<xhtml:link rel="alternate" hreflang="FR-ca" href=" https://a.example/fr/p "/>
+			<xhtml:link rel="alternate" hreflang="x-default" href="https://a.example/p"/>
+			<xhtml:link rel="stylesheet" hreflang="de" href="https://a.example/s.css"/></url>
+			<url><lastmod>2024-05-02T10:30:00+02:00</lastmod><loc>https://a.example/q</loc></url>
+			<url><loc>https://a.example/r</loc><lastmod>last week</lastmod></url></urlset>`,
+			sitemapDoc{Entries: []sitemapEntry{
+				{Loc: "https://a.example/en/p", Lastmod: time.Date(2024, 5, 1, 23, 59, 59, 0, time.UTC),
+					Alternates: []alternate{{Lang: "en", Href: "https://a.example/en/p"}, {Lang: "fr-ca", Href: "https://a.example/fr/p"}}},
+				{Loc: "https://a.example/q", Lastmod: time.Date(2024, 5, 2, 8, 30, 0, 0, time.UTC)},
+				{Loc: "https://a.example/r"},
+			}}, false},
 		{"index", `<sitemapindex><sitemap><loc>https://a.example/s1.xml.gz</loc></sitemap></sitemapindex>`,
-			sitemapDoc{Index: true, Locs: []string{"https://a.example/s1.xml.gz"}}, false},
+			sitemapDoc{Index: true, Entries: []sitemapEntry{{Loc: "https://a.example/s1.xml.gz"}}}, false},
 		{"latin-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><urlset><url><loc>https://a.example/d\xfcsseldorf</loc></url></urlset>",
-			sitemapDoc{Locs: []string{"https://a.example/düsseldorf"}}, false},
+			sitemapDoc{Entries: []sitemapEntry{{Loc: "https://a.example/düsseldorf"}}}, false},
 		{"broken keeps what was read", `<urlset><url><loc>https://a.example/1</loc></url><url><loc>https://a.example/2</lo`,
-			sitemapDoc{Locs: []string{"https://a.example/1"}}, true},
+			sitemapDoc{Entries: []sitemapEntry{{Loc: "https://a.example/1"}}}, true},
 		{"html is not a sitemap", `<html><body>Not found</body></html>`, sitemapDoc{}, true},
 		{"empty", ``, sitemapDoc{}, true},
 	} {
@@ -42,8 +60,8 @@ func TestParseSitemap(t *testing.T) {
 func TestParseSitemapCap(t *testing.T) {
 	in := "<urlset>" + strings.Repeat("<url><loc>https://a.example/p</loc></url>", 30) + "</urlset>"
 	got, err := parseSitemap(strings.NewReader(in), 10)
-	if err != nil || len(got.Locs) != 10 {
-		t.Errorf("got %d locs, %v; want 10, nil", len(got.Locs), err)
+	if err != nil || len(got.Entries) != 10 {
+		t.Errorf("got %d entries, %v; want 10, nil", len(got.Entries), err)
 	}
 }
 
@@ -53,8 +71,13 @@ func FuzzParseSitemap(f *testing.F) {
 	f.Add([]byte("<?xml version=\"1.0\" encoding=\"windows-1252\"?><urlset><loc>\x80</loc></urlset>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, _ := parseSitemap(strings.NewReader(string(data)), 100)
-		if len(doc.Locs) > 100 {
-			t.Fatalf("%d locs over the cap of 100", len(doc.Locs))
+		if len(doc.Entries) > 100 {
+			t.Fatalf("%d entries over the cap of 100", len(doc.Entries))
+		}
+		for _, e := range doc.Entries {
+			if e.Loc == "" || len(e.Alternates) > maxAlternates {
+				t.Fatalf("entry %+v: empty loc or too many alternates", e)
+			}
 		}
 	})
 }

@@ -2,11 +2,17 @@ package crawler
 
 import (
 	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
 func TestDialGuard(t *testing.T) {
-	guarded := newDialer(false).Control
+	guarded := newDialer(false, nil).control
 	for _, test := range []struct {
 		network, addr string
 		refused       bool
@@ -36,7 +42,32 @@ func TestDialGuard(t *testing.T) {
 			t.Errorf("dial %s %s: %v; refused %v, want %v", test.network, test.addr, err, got, test.refused)
 		}
 	}
-	if d := newDialer(true); d.Control != nil {
-		t.Error("AllowPrivateNetworks dialer still guards")
+	if err := newDialer(true, nil).control("tcp4", "127.0.0.1:80", nil); err != nil {
+		t.Errorf("AllowPrivateNetworks dialer still guards: %v", err)
+	}
+}
+
+// Without the crawl's host check, a redirect from an allowed site to an
+// internal address is still refused when it is dialed.
+func TestRedirectToPrivateRefusedAtDial(t *testing.T) {
+	var hits atomic.Int32
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("listen 127.0.0.2: %v", err)
+	}
+	internal := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })}
+	go func() { _ = internal.Serve(ln) }()
+	defer internal.Close()
+	site := httptest.NewServer(http.RedirectHandler("http://"+ln.Addr().String()+"/admin", http.StatusFound))
+	defer site.Close()
+
+	c := New(Config{})
+	c.fetch.dialer.allow(netip.MustParseAddrPort(strings.TrimPrefix(site.URL, "http://")))
+	_, err = c.fetch.page(t.Context(), request{url: site.URL + "/p"})
+	if !errors.Is(err, ErrPrivateAddress) {
+		t.Errorf("redirect to %s: %v, want ErrPrivateAddress", ln.Addr(), err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("internal service got %d requests", n)
 	}
 }

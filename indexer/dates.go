@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -11,29 +12,6 @@ const (
 	minYear = 1900
 	maxYear = 2100
 )
-
-// firstYear returns the first stand-alone four-digit number between
-// minYear and maxYear in s ("since 2014", "2017-2021", "seit 2014"), or 0.
-func firstYear(s string) int {
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
-		if j-i == 4 {
-			y, _ := strconv.Atoi(s[i:j])
-			if y >= minYear && y <= maxYear {
-				return y
-			}
-		}
-		i = j
-	}
-	return 0
-}
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -124,4 +102,153 @@ func formatDate(y int, m time.Month, d int) string {
 		return ""
 	}
 	return t.Format(time.DateOnly)
+}
+
+// maxPeriodLen bounds a period in runes: longer text is a paragraph a
+// selector caught, not a period.
+const maxPeriodLen = 100
+
+// maxPeriodInput bounds the text ParsePeriod looks at, in bytes.
+const maxPeriodInput = 2000
+
+// periodLabel is a leading "Period:" / "Période :" / "Zeitraum:" label.
+var periodLabel = regexp.MustCompile(`(?i)^(?:project period|period|duration|dates?|time ?frame|running time|période|periode|durée|duree|calendrier|dates du projet|zeitraum|laufzeit|dauer|projektlaufzeit|projektzeitraum)\s*:\s*`)
+
+// Words around a period's first year, folded (see fold): a start marker
+// before it makes it the start year ("since 2014", "de 2016 à 2020", "von
+// 2018 bis 2022"), an end marker makes the start unknown ("until 2020",
+// "jusqu'en 2020", "bis Ende 2020").
+var (
+	periodStart = map[string]bool{
+		"since": true, "from": true, "starting": true, "started": true, "began": true, "begun": true, "launched": true,
+		"depuis": true, "des": true, "de": true, "du": true, "partir": true, "lance": true, "lancee": true,
+		"seit": true, "ab": true, "von": true, "vom": true, "gestartet": true, "beginn": true,
+	}
+	periodEnd = map[string]bool{
+		"until": true, "till": true, "to": true, "through": true, "up": true, "by": true, "before": true, "ended": true,
+		"jusqu": true, "jusque": true, "avant": true,
+		"bis": true, "vor": true, "spatestens": true,
+	}
+	periodOngoing = map[string]bool{
+		"ongoing": true, "current": true, "currently": true, "permanent": true, "continuing": true, "continuous": true,
+		"cours": true, "continu": true, "permanente": true, "perenne": true,
+		"laufend": true, "fortlaufend": true, "dauerhaft": true, "unbefristet": true, "andauernd": true,
+	}
+)
+
+// ParsePeriod reads the period a page states, in English, French or
+// German ("since 2014", "depuis 2015", "seit 2016", "2017–2021", "from 2019
+// to 2022", "de 2016 à 2020", "von 2018 bis 2022", "Spring 2019",
+// "2019/20", "2004/..", "ongoing", "en cours", "laufend", "since the
+// 1990s"). It returns the start year (0 when the period has none:
+// "ongoing", "until 2020"), the period cleaned for display (white space
+// collapsed, a leading "Period:" label and trailing punctuation removed,
+// cut to its first clause naming a year when it is long), and whether the
+// text states a period at all: ok is false for text with neither a year
+// nor a word like "ongoing", and period is then the cleaned text (or ""
+// when it is too long to be a period).
+func ParsePeriod(text string) (start int, period string, ok bool) {
+	if len(text) > maxPeriodInput {
+		text = text[:maxPeriodInput]
+	}
+	period = cleanPeriod(text)
+	words := strings.Fields(fold(period))
+	for i, w := range words {
+		y := periodYear(w)
+		if y == 0 {
+			continue
+		}
+		// The first year: a start unless an end marker comes right before it
+		// (a start marker closer to the year wins).
+		for j := i - 1; j >= 0 && j >= i-3; j-- {
+			if periodStart[words[j]] {
+				break
+			}
+			if periodEnd[words[j]] {
+				y = 0
+				break
+			}
+		}
+		return y, clipPeriod(period), true
+	}
+	for _, w := range words {
+		if periodOngoing[w] {
+			return 0, clipPeriod(period), true
+		}
+	}
+	if len([]rune(period)) > maxPeriodLen {
+		period = ""
+	}
+	return 0, period, false
+}
+
+// periodYear reads a year word of a folded period: "2014", a decade
+// ("1990s", "1990er"), else 0.
+func periodYear(w string) int {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "s"), "er")
+	if len(w) != 4 || !isDigit(w[0]) || !isDigit(w[1]) || !isDigit(w[2]) || !isDigit(w[3]) {
+		return 0
+	}
+	y, _ := strconv.Atoi(w)
+	if y < minYear || y > maxYear {
+		return 0
+	}
+	return y
+}
+
+// cleanPeriod collapses white space and removes a label and trailing
+// punctuation.
+func cleanPeriod(s string) string {
+	s = cleanLine(s)
+	for {
+		t := strings.TrimSpace(periodLabel.ReplaceAllString(s, ""))
+		t = trimPeriodEnd(t)
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// clauseBreak separates the clauses of a long period text.
+var clauseBreak = regexp.MustCompile(`[.;!?]\s+|,\s+`)
+
+// clipPeriod cuts a long period to its first clause holding a year or an
+// "ongoing" word, then to maxPeriodLen runes at a word boundary.
+func clipPeriod(s string) string {
+	if len([]rune(s)) <= maxPeriodLen {
+		return s
+	}
+	for _, clause := range clauseBreak.Split(s, -1) {
+		hit := false
+		for _, w := range strings.Fields(fold(clause)) {
+			if periodYear(w) != 0 || periodOngoing[w] {
+				hit = true
+				break
+			}
+		}
+		if hit {
+			s = trimPeriodEnd(clause)
+			break
+		}
+	}
+	r := []rune(s)
+	if len(r) <= maxPeriodLen {
+		return s
+	}
+	cut := string(r[:maxPeriodLen])
+	if i := strings.LastIndexByte(cut, ' '); i > maxPeriodLen/2 {
+		cut = cut[:i]
+	}
+	return trimPeriodEnd(cut) + "…"
+}
+
+// trimPeriodEnd removes trailing ",", ";", ":" and a sentence's full stop,
+// but keeps the ".." of an open ISO 8601 interval ("2004/..").
+func trimPeriodEnd(s string) string {
+	s = strings.TrimRight(s, ",;: ")
+	if strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
+		s = strings.TrimRight(strings.TrimSuffix(s, "."), ",;: ")
+	}
+	return s
 }

@@ -15,6 +15,7 @@ const (
 	FieldYear    = "year"    // numeric: start year, 0 when unknown
 	FieldDate    = "date"    // numeric: YYYYMMDD of published, else year*10000+101, else 0
 	FieldDoc     = "doc"     // stored only: the normalised Practice as JSON
+	FieldFetch   = "fetch"   // stored only: the FetchState of the page as JSON (crawled practices only)
 
 	FieldTitleEN   = "title_en"
 	FieldSummaryEN = "summary_en"

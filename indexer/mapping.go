@@ -11,7 +11,7 @@ const docType = "practice"
 
 // NewMapping returns the index mapping of a practice index: analysed text
 // fields per language, keyword fields for facets and filters, numeric year
-// and date, and the stored-only JSON document. Nothing is mapped
+// and date, and the stored-only JSON document and fetch state. Nothing is mapped
 // dynamically and there is no _all field: queries name their fields.
 func NewMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
@@ -55,14 +55,16 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(name, f)
 	}
 
-	doc := bleve.NewTextFieldMapping()
-	doc.Analyzer = keyword.Name
-	doc.Index = false
-	doc.Store = true
-	doc.IncludeInAll = false
-	doc.IncludeTermVectors = false
-	doc.DocValues = false
-	dm.AddFieldMappingsAt(FieldDoc, doc)
+	for _, name := range []string{FieldDoc, FieldFetch} {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		dm.AddFieldMappingsAt(name, f)
+	}
 
 	im.DefaultMapping = dm
 	im.AddDocumentMapping(docType, dm)

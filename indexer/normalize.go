@@ -22,7 +22,9 @@ const maxIDLen = 256
 //     first known city;
 //   - themes become theme ids; unknown labels are dropped;
 //   - lang becomes a lowercase ISO 639-1 code ("de-DE" -> "de");
-//   - a year of 0 (or outside 1900..2100) is taken from the period;
+//   - the period is cleaned (ParsePeriod) and a year of 0 (or outside
+//     1900..2100) is its start year ("since 2014" -> 2014, "until 2020"
+//     and "ongoing" -> 0);
 //   - published becomes an RFC 3339 full date, or is dropped;
 //   - an empty id is derived from the URL (IDForURL);
 //   - translations get normalised languages, lose duplicates and the
@@ -40,8 +42,9 @@ func Normalize(p Practice) (Practice, error) {
 		Summary: cleanLine(p.Summary),
 		Body:    cleanText(p.Body),
 		Lang:    NormalizeLang(p.Lang),
-		Period:  cleanLine(p.Period),
 	}
+	start, period, _ := ParsePeriod(p.Period)
+	n.Period = period
 	if n.ID == "" && n.URL == "" {
 		return Practice{}, fmt.Errorf("%w: id and url are both empty", ErrInvalid)
 	}
@@ -68,7 +71,7 @@ func Normalize(p Practice) (Practice, error) {
 		n.Year = 0
 	}
 	if n.Year == 0 {
-		n.Year = firstYear(n.Period)
+		n.Year = start
 	}
 	n.Published = parseDate(p.Published)
 	n.Translations = normalizeTranslations(p.Translations, n.URL, n.Lang)

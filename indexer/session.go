@@ -2,8 +2,10 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -33,9 +35,28 @@ func (o Outcome) String() string {
 // loadPageSize is how many known documents Begin reads per search.
 const loadPageSize = 1000
 
+// FetchState is what the crawler learnt when it last fetched a practice's
+// page: the URL it fetched (after redirects, which may differ from the
+// practice's canonical URL), the validators the server sent and when.
+// Session stores it beside the practice (not in the Practice JSON) so that
+// the next crawl can ask "changed since?" with a conditional GET.
+type FetchState struct {
+	URL          string    `json:"url,omitempty"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Fetched      time.Time `json:"fetched,omitzero"`
+}
+
+// sameValidators reports whether a and b would send the same conditional
+// request; the fetch time alone does not make a state worth rewriting.
+func (a FetchState) sameValidators(b FetchState) bool {
+	return a.URL == b.URL && a.ETag == b.ETag && a.LastModified == b.LastModified
+}
+
 // knownDoc is what a session knows of an indexed practice of its source.
 type knownDoc struct {
 	url, hash string
+	state     FetchState
 }
 
 // Session records one crawl of one source: which practices were added,
@@ -69,7 +90,7 @@ func (ix *Index) Begin(ctx context.Context, source string) (*Session, error) {
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(q, loadPageSize, 0, false)
-		req.Fields = []string{FieldURL, FieldHash}
+		req.Fields = []string{FieldURL, FieldHash, FieldFetch}
 		req.SortBy([]string{"_id"})
 		if after != nil {
 			req.SearchAfter = after
@@ -80,10 +101,12 @@ func (ix *Index) Begin(ctx context.Context, source string) (*Session, error) {
 		}
 		for _, h := range res.Hits {
 			k := knownDoc{url: stringField(h, FieldURL), hash: stringField(h, FieldHash)}
-			s.known[h.ID] = k
-			if k.url != "" {
-				s.byURL[k.url] = h.ID
+			if raw := stringField(h, FieldFetch); raw != "" {
+				// A state that does not decode only costs a full fetch.
+				_ = json.Unmarshal([]byte(raw), &k.state)
 			}
+			s.known[h.ID] = k
+			s.indexURLs(h.ID, k)
 		}
 		if len(res.Hits) < loadPageSize {
 			return s, nil
@@ -106,13 +129,44 @@ func stringField(h *search.DocumentMatch, name string) string {
 	return s
 }
 
+// indexURLs makes the known document id findable by its canonical URL and
+// by the URL it was last fetched from.
+func (s *Session) indexURLs(id string, k knownDoc) {
+	if k.url != "" {
+		s.byURL[k.url] = id
+	}
+	if k.state.URL != "" {
+		s.byURL[k.state.URL] = id
+	}
+}
+
+// Known returns the fetch state of the source's practice whose canonical
+// URL, or the URL its page was last fetched from, is url. ok is false when
+// the source has no such practice; a practice indexed without a fetch
+// state (imported, or indexed before fetch states were kept) gives ok
+// with a zero state.
+func (s *Session) Known(url string) (FetchState, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.byURL[url]
+	if !ok {
+		return FetchState{}, false
+	}
+	k, ok := s.known[id]
+	return k.state, ok
+}
+
 // Source returns the name of the source the session records.
 func (s *Session) Source() string { return s.source }
 
-// Put normalises p and, unless an identical practice is indexed, writes it.
-// A practice without a source gets the session's; one naming another
-// source is refused with ErrInvalid.
-func (s *Session) Put(ctx context.Context, p Practice) (Outcome, error) {
+// Put normalises p and, unless an identical practice is indexed, writes it
+// with st, the fetch state of its page. A practice without a source gets
+// the session's; one naming another source is refused with ErrInvalid.
+// An unchanged practice whose validators (URL, ETag, Last-Modified)
+// changed is rewritten to store the new state and still reported
+// OutcomeUnchanged; when only the fetch time differs nothing is written,
+// so st.Fetched stays the time the stored validators were first seen.
+func (s *Session) Put(ctx context.Context, p Practice, st FetchState) (Outcome, error) {
 	if p.Source == "" {
 		p.Source = s.source
 	}
@@ -127,6 +181,13 @@ func (s *Session) Put(ctx context.Context, p Practice) (Outcome, error) {
 	if err != nil {
 		return 0, fmt.Errorf("put: %w", err)
 	}
+	if st != (FetchState{}) {
+		raw, err := json.Marshal(st)
+		if err != nil {
+			return 0, fmt.Errorf("put %s: encode fetch state: %w", n.ID, err)
+		}
+		fields[FieldFetch] = string(raw)
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -135,20 +196,22 @@ func (s *Session) Put(ctx context.Context, p Practice) (Outcome, error) {
 	}
 	s.seen[n.ID] = true
 	old, known := s.known[n.ID]
-	if known && old.hash == hash {
+	if known && old.hash == hash && (st == FetchState{} || old.state.sameValidators(st)) {
 		return OutcomeUnchanged, nil
 	}
-	s.known[n.ID] = knownDoc{url: n.URL, hash: hash}
-	if n.URL != "" {
-		s.byURL[n.URL] = n.ID
-	}
+	k := knownDoc{url: n.URL, hash: hash, state: st}
+	s.known[n.ID] = k
+	s.indexURLs(n.ID, k)
 	s.pending = append(s.pending, pendingDoc{id: n.ID, fields: fields})
 	if len(s.pending) >= batchSize {
 		if err := s.flushLocked(ctx); err != nil {
 			return 0, fmt.Errorf("put %s: %w", n.ID, err)
 		}
 	}
-	if known {
+	switch {
+	case known && old.hash == hash:
+		return OutcomeUnchanged, nil // only the fetch state is rewritten
+	case known:
 		return OutcomeUpdated, nil
 	}
 	return OutcomeAdded, nil

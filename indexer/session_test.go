@@ -3,6 +3,7 @@ package indexer
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -25,7 +26,7 @@ func crawl(t *testing.T, ix *Index, ps []Practice, kept []string, complete bool)
 	}
 	var outs []Outcome
 	for _, p := range ps {
-		o, err := s.Put(ctx, p)
+		o, err := s.Put(ctx, p, FetchState{})
 		if err != nil {
 			t.Fatalf("Put(%s): %v", p.URL, err)
 		}
@@ -107,15 +108,15 @@ func TestSessionPutChecks(t *testing.T) {
 	}
 	p := sitePractice("/a", "A")
 	p.Source = ""
-	if o, err := s.Put(ctx, p); err != nil || o != OutcomeAdded {
+	if o, err := s.Put(ctx, p, FetchState{}); err != nil || o != OutcomeAdded {
 		t.Errorf("Put without source = %v, %v; want added under the session's source", o, err)
 	}
 	p.Source = "elsewhere"
-	if _, err := s.Put(ctx, p); !errors.Is(err, ErrInvalid) {
+	if _, err := s.Put(ctx, p, FetchState{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Put with another source: err = %v; want ErrInvalid", err)
 	}
 	p.Source, p.Title = "city", ""
-	if _, err := s.Put(ctx, p); !errors.Is(err, ErrInvalid) {
+	if _, err := s.Put(ctx, p, FetchState{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Put without title: err = %v; want ErrInvalid", err)
 	}
 	if _, err := s.Finish(ctx, true); err != nil {
@@ -128,7 +129,7 @@ func TestSessionPutChecks(t *testing.T) {
 	if _, err := s.Finish(ctx, true); err == nil {
 		t.Errorf("second Finish succeeded; want an error")
 	}
-	if _, err := s.Put(ctx, sitePractice("/z", "Z")); err == nil {
+	if _, err := s.Put(ctx, sitePractice("/z", "Z"), FetchState{}); err == nil {
 		t.Errorf("Put after Finish succeeded; want an error")
 	}
 }
@@ -156,5 +157,82 @@ func TestSessionManyPages(t *testing.T) {
 	}
 	if n, _ := ix.Count(t.Context()); n != uint64(len(ps)-1) {
 		t.Errorf("Count = %d; want %d", n, len(ps)-1)
+	}
+}
+
+// The fetch state is stored beside a practice, survives to the next
+// session and is found by the canonical URL and by the fetched URL.
+func TestSessionFetchState(t *testing.T) {
+	ctx := t.Context()
+	ix := openTemp(t)
+	p := sitePractice("/a", "Wohnungen für alle")
+	fetched := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	st := FetchState{URL: "https://city.example/a?print=0", ETag: `"v1"`, LastModified: "Sun, 01 Mar 2026 09:00:00 GMT", Fetched: fetched}
+
+	s, err := ix.Begin(ctx, "city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Known(p.URL); ok {
+		t.Error("Known before the first Put")
+	}
+	if o, err := s.Put(ctx, p, st); err != nil || o != OutcomeAdded {
+		t.Fatalf("Put = %v, %v", o, err)
+	}
+	if got, ok := s.Known(st.URL); !ok || got != st {
+		t.Errorf("Known(fetched URL) in the same session = %+v, %v; want %+v", got, ok, st)
+	}
+	if _, err := s.Finish(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = ix.Begin(ctx, "city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{p.URL, st.URL} {
+		got, ok := s.Known(u)
+		if !ok || !got.Fetched.Equal(fetched) || got.ETag != st.ETag || got.LastModified != st.LastModified || got.URL != st.URL {
+			t.Errorf("Known(%s) = %+v, %v; want %+v", u, got, ok, st)
+		}
+	}
+	if _, ok := s.Known("https://city.example/b"); ok {
+		t.Error("Known of an unknown URL")
+	}
+	// Same content, later fetch, same validators: nothing to rewrite, the
+	// stored fetch time stays.
+	later := st
+	later.Fetched = fetched.Add(time.Hour)
+	if o, err := s.Put(ctx, p, later); err != nil || o != OutcomeUnchanged {
+		t.Fatalf("Put again = %v, %v; want unchanged", o, err)
+	}
+	if got, _ := s.Known(p.URL); !got.Fetched.Equal(fetched) {
+		t.Errorf("fetch time after an unchanged Put = %v; want %v kept", got.Fetched, fetched)
+	}
+	// Same content, new ETag: still unchanged, but the new state is kept.
+	v2 := later
+	v2.ETag = `"v2"`
+	if o, err := s.Put(ctx, p, v2); err != nil || o != OutcomeUnchanged {
+		t.Fatalf("Put with a new ETag = %v, %v; want unchanged", o, err)
+	}
+	// Keep by the fetched URL marks the practice as seen.
+	if _, err := s.Finish(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	s, err = ix.Begin(ctx, "city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Known(p.URL); got.ETag != `"v2"` {
+		t.Errorf("ETag after the rewrite = %q; want \"v2\"", got.ETag)
+	}
+	s.Keep(st.URL)
+	if removed, err := s.Finish(ctx, true); err != nil || removed != 0 {
+		t.Errorf("Finish after Keep(fetched URL) removed %d, %v; want 0", removed, err)
+	}
+	// The stored practice JSON does not carry the fetch state.
+	got, err := ix.Get(ctx, IDForURL(p.URL))
+	if err != nil || got.URL != p.URL {
+		t.Errorf("Get = %+v, %v", got, err)
 	}
 }

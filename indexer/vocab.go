@@ -34,7 +34,7 @@ type country struct {
 var (
 	themeTable   = newLookupTable(func(a, b string) bool { return a == b })
 	themeByID    = map[string]*Theme{}
-	cityTable    = newLookupTable(func(a, b *City) bool { return a == b })
+	cityTable    = cityLookup{newLookupTable(func(a, b *City) bool { return a == b })}
 	cityByName   = map[string]*City{}
 	countryTable = newLookupTable(func(a, b string) bool { return a == b })
 	countryByISO = map[string]*country{}
@@ -65,6 +65,12 @@ func buildVocabulary() error {
 	}
 	for i := range countries {
 		c := &countries[i]
+		if countryByISO[c.Code] != nil {
+			return fmt.Errorf("vocabulary: country %s listed twice", c.Code)
+		}
+		if err := checkNames("country "+c.Code, c.Names); err != nil {
+			return err
+		}
 		countryByISO[c.Code] = c
 		words := append([]string{c.Code}, c.Aliases...)
 		for _, n := range c.Names {
@@ -80,6 +86,15 @@ func buildVocabulary() error {
 		c := &cities[i]
 		if countryByISO[c.Country] == nil {
 			return fmt.Errorf("vocabulary: city %s has unknown country %q", c.Name, c.Country)
+		}
+		if cityByName[c.Name] != nil {
+			return fmt.Errorf("vocabulary: city %s listed twice", c.Name)
+		}
+		if c.Names["en"] != c.Name {
+			return fmt.Errorf("vocabulary: city %s has the English name %q", c.Name, c.Names["en"])
+		}
+		if err := checkNames("city "+c.Name, c.Names); err != nil {
+			return err
 		}
 		cityByName[c.Name] = c
 		words := append([]string{c.Name}, c.Aliases...)
@@ -103,6 +118,22 @@ func buildVocabulary() error {
 		}
 		for _, n := range names {
 			langByName[fold(n)] = code
+		}
+	}
+	return nil
+}
+
+// checkNames fails unless names has an English, French and German name
+// and every key is a lower-case ISO 639 code.
+func checkNames(what string, names map[string]string) error {
+	for _, ui := range []string{"en", "fr", "de"} {
+		if names[ui] == "" {
+			return fmt.Errorf("vocabulary: %s has no %s name", what, ui)
+		}
+	}
+	for lang, n := range names {
+		if len(lang) < 2 || len(lang) > 3 || strings.ToLower(lang) != lang || n == "" {
+			return fmt.Errorf("vocabulary: %s has the name %q under language %q", what, n, lang)
 		}
 	}
 	return nil
@@ -146,7 +177,10 @@ func ThemeLabel(id, ui string) string {
 
 // LookupCity finds a city by any of its names or aliases, in any case and
 // with or without accents: "Lissabon", "lisbonne" and "LISBOA" all give
-// Lisbon.
+// Lisbon. The forms city governments and sites wrap names in are
+// understood too: "Câmara Municipal de Lisboa", "City of Lisbon",
+// "Lisbon, Portugal", "Lisbon (PT)", "1100 Lisboa"; a qualifier naming
+// another country ("Lisbon, Spain") makes the name unknown.
 func LookupCity(name string) (City, bool) {
 	c, ok := cityTable.get(name)
 	if !ok {

@@ -1,46 +1,40 @@
 package indexer
 
-// cities is the city vocabulary: every city the member sites write about,
-// with its English name (the value stored in documents), its country, its
-// names in French, German and the local language, and other spellings.
-var cities = []City{
-	{Name: "Lisbon", Country: "PT", Names: map[string]string{"en": "Lisbon", "fr": "Lisbonne", "de": "Lissabon", "pt": "Lisboa"}},
-	{Name: "Barcelona", Country: "ES", Names: map[string]string{"en": "Barcelona", "fr": "Barcelone", "de": "Barcelona", "es": "Barcelona", "ca": "Barcelona"}},
-	{Name: "Bilbao", Country: "ES", Names: map[string]string{"en": "Bilbao", "fr": "Bilbao", "de": "Bilbao", "es": "Bilbao", "eu": "Bilbo"}},
-	{Name: "Donostia-San Sebastián", Country: "ES",
-		Names:   map[string]string{"en": "Donostia-San Sebastián", "fr": "Saint-Sébastien", "de": "San Sebastián", "es": "San Sebastián", "eu": "Donostia"},
-		Aliases: []string{"San Sebastian", "Donostia", "Donostia / San Sebastián", "Donostia San Sebastian", "San Sebastián-Donostia"}},
-	{Name: "Getxo", Country: "ES", Names: map[string]string{"en": "Getxo", "fr": "Getxo", "de": "Getxo", "eu": "Getxo"}, Aliases: []string{"Guecho"}},
-	{Name: "Oslo", Country: "NO", Names: map[string]string{"en": "Oslo", "fr": "Oslo", "de": "Oslo", "no": "Oslo"}},
-	{Name: "Bergen", Country: "NO", Names: map[string]string{"en": "Bergen", "fr": "Bergen", "de": "Bergen", "no": "Bergen"}},
-	{Name: "Botkyrka", Country: "SE", Names: map[string]string{"en": "Botkyrka", "fr": "Botkyrka", "de": "Botkyrka", "sv": "Botkyrka"}, Aliases: []string{"Botkyrka kommun", "Botkyrka Municipality"}},
-	{Name: "Copenhagen", Country: "DK", Names: map[string]string{"en": "Copenhagen", "fr": "Copenhague", "de": "Kopenhagen", "da": "København"}, Aliases: []string{"Kobenhavn", "Koebenhavn"}},
-	{Name: "Dublin", Country: "IE", Names: map[string]string{"en": "Dublin", "fr": "Dublin", "de": "Dublin", "ga": "Baile Átha Cliath"}, Aliases: []string{"Dublin City"}},
-	{Name: "Limerick", Country: "IE", Names: map[string]string{"en": "Limerick", "fr": "Limerick", "de": "Limerick", "ga": "Luimneach"}},
-	{Name: "Reggio Emilia", Country: "IT", Names: map[string]string{"en": "Reggio Emilia", "fr": "Reggio d'Émilie", "de": "Reggio Emilia", "it": "Reggio nell'Emilia"}, Aliases: []string{"Reggio-Emilia", "Reggio nell Emilia"}},
-	{Name: "Turin", Country: "IT", Names: map[string]string{"en": "Turin", "fr": "Turin", "de": "Turin", "it": "Torino"}},
-	{Name: "Montreal", Country: "CA", Names: map[string]string{"en": "Montreal", "fr": "Montréal", "de": "Montreal"}, Aliases: []string{"Ville de Montréal", "City of Montreal"}},
-	{Name: "Quebec City", Country: "CA", Names: map[string]string{"en": "Quebec City", "fr": "Québec", "de": "Québec (Stadt)"}, Aliases: []string{"Ville de Québec", "Québec City", "Quebec", "Québec-Stadt", "Stadt Québec"}},
-	{Name: "Laval", Country: "CA", Names: map[string]string{"en": "Laval", "fr": "Laval", "de": "Laval"}, Aliases: []string{"Ville de Laval"}},
-	{Name: "Geneva", Country: "CH", Names: map[string]string{"en": "Geneva", "fr": "Genève", "de": "Genf", "it": "Ginevra"}, Aliases: []string{"Ville de Genève"}},
-	{Name: "Neuchâtel", Country: "CH", Names: map[string]string{"en": "Neuchâtel", "fr": "Neuchâtel", "de": "Neuenburg"}, Aliases: []string{"Neuchatel", "Ville de Neuchâtel"}},
-	{Name: "Stuttgart", Country: "DE", Names: map[string]string{"en": "Stuttgart", "fr": "Stuttgart", "de": "Stuttgart"}, Aliases: []string{"Landeshauptstadt Stuttgart", "Stadt Stuttgart"}},
-	{Name: "Erlangen", Country: "DE", Names: map[string]string{"en": "Erlangen", "fr": "Erlangen", "de": "Erlangen"}, Aliases: []string{"Stadt Erlangen"}},
-	{Name: "Düsseldorf", Country: "DE", Names: map[string]string{"en": "Düsseldorf", "fr": "Düsseldorf", "de": "Düsseldorf"}, Aliases: []string{"Dusseldorf", "Duesseldorf", "Landeshauptstadt Düsseldorf", "Stadt Düsseldorf"}},
-	{Name: "Munich", Country: "DE", Names: map[string]string{"en": "Munich", "fr": "Munich", "de": "München", "it": "Monaco di Baviera"}, Aliases: []string{"Muenchen", "Landeshauptstadt München", "Stadt München"}},
-	{Name: "Berlin-Neukölln", Country: "DE", Names: map[string]string{"en": "Berlin-Neukölln", "fr": "Berlin-Neukölln", "de": "Berlin-Neukölln"}, Aliases: []string{"Neukölln", "Neukoelln", "Berlin Neukoelln", "Bezirk Neukölln", "Neukölln (Berlin)"}},
-	{Name: "Cologne", Country: "DE", Names: map[string]string{"en": "Cologne", "fr": "Cologne", "de": "Köln"}, Aliases: []string{"Koeln", "Stadt Köln"}},
-	{Name: "Paris", Country: "FR", Names: map[string]string{"en": "Paris", "fr": "Paris", "de": "Paris"}, Aliases: []string{"Ville de Paris"}},
-	{Name: "Strasbourg", Country: "FR", Names: map[string]string{"en": "Strasbourg", "fr": "Strasbourg", "de": "Straßburg"}, Aliases: []string{"Strassburg", "Strasburg", "Ville de Strasbourg", "Eurométropole de Strasbourg"}},
-	{Name: "Lyon", Country: "FR", Names: map[string]string{"en": "Lyon", "fr": "Lyon", "de": "Lyon"}, Aliases: []string{"Lyons", "Ville de Lyon", "Métropole de Lyon"}},
-	{Name: "Brussels", Country: "BE", Names: map[string]string{"en": "Brussels", "fr": "Bruxelles", "de": "Brüssel", "nl": "Brussel"}, Aliases: []string{"Bruxelles-Capitale", "Brussels-Capital", "Brussels Capital Region", "Région de Bruxelles-Capitale", "Brussels Hoofdstedelijk Gewest"}},
-	{Name: "Mechelen", Country: "BE", Names: map[string]string{"en": "Mechelen", "fr": "Malines", "de": "Mecheln", "nl": "Mechelen"}, Aliases: []string{"Stad Mechelen"}},
-	{Name: "Ghent", Country: "BE", Names: map[string]string{"en": "Ghent", "fr": "Gand", "de": "Gent", "nl": "Gent"}, Aliases: []string{"Stad Gent"}},
-	{Name: "Bradford", Country: "GB", Names: map[string]string{"en": "Bradford", "fr": "Bradford", "de": "Bradford"}, Aliases: []string{"City of Bradford", "Bradford District"}},
-	{Name: "Athens", Country: "GR", Names: map[string]string{"en": "Athens", "fr": "Athènes", "de": "Athen", "el": "Αθήνα"}, Aliases: []string{"Athina", "Athinai", "City of Athens"}},
-	{Name: "Vienna", Country: "AT", Names: map[string]string{"en": "Vienna", "fr": "Vienne", "de": "Wien"}, Aliases: []string{"Stadt Wien"}},
-	{Name: "Mexico City", Country: "MX", Names: map[string]string{"en": "Mexico City", "fr": "Mexico", "de": "Mexiko-Stadt", "es": "Ciudad de México"}, Aliases: []string{"CDMX", "México D.F.", "Mexico D.F.", "Ciudad de Mexico"}},
-	{Name: "Dakar", Country: "SN", Names: map[string]string{"en": "Dakar", "fr": "Dakar", "de": "Dakar"}, Aliases: []string{"Ville de Dakar"}},
-	{Name: "Rotterdam", Country: "NL", Names: map[string]string{"en": "Rotterdam", "fr": "Rotterdam", "de": "Rotterdam", "nl": "Rotterdam"}, Aliases: []string{"Gemeente Rotterdam"}},
-	{Name: "Lublin", Country: "PL", Names: map[string]string{"en": "Lublin", "fr": "Lublin", "de": "Lublin", "pl": "Lublin"}, Aliases: []string{"Miasto Lublin"}},
+import "slices"
+
+// cities is the city gazetteer: the member cities of the Council of
+// Europe's Intercultural Cities programme and of the International
+// Observatory of Mayors on Living Together, and the other cities member
+// sites write about. Each has its English name (the value stored in
+// documents and shown in facets), its ISO 3166-1 alpha-2 country, its
+// names in French, German and the local languages, and other spellings.
+// The gazetteer is wider than the memberships: a city that is not (or no
+// longer) a member does no harm here.
+var cities = slices.Concat(
+	citiesIberia, citiesItaly, citiesFranceBenelux, citiesGermanAlps,
+	citiesNordicBritish, citiesCentralEast, citiesSouthEast,
+	citiesAfricaMiddleEast, citiesAmericas, citiesAsiaPacific,
+)
+
+// names holds a city's names by language code.
+type names = map[string]string
+
+// city builds a gazetteer entry. fr and de are the French and German
+// names, empty when they are the English one; local holds the names in
+// the languages of the place (nil when they are the English one); aliases
+// are other spellings and the official forms sites write.
+func city(name, country, fr, de string, local names, aliases ...string) City {
+	if fr == "" {
+		fr = name
+	}
+	if de == "" {
+		de = name
+	}
+	n := names{"en": name, "fr": fr, "de": de}
+	for lang, v := range local {
+		if lang != "en" {
+			n[lang] = v
+		}
+	}
+	return City{Name: name, Country: country, Names: n, Aliases: aliases}
 }

@@ -8,8 +8,15 @@
 // "HEADERS /path" sets, one "Name: value" a line, the answer's headers for
 // that path; the pseudo headers "Status: 503" (status code),
 // "Transcode: windows-1252" (body re-encoded from UTF-8), "Gzip: 1" (body
-// gzipped) and "Content-Type:" with no value (no Content-Type at all) shape
-// the answer. "{{base}}" in bodies and headers becomes the server's URL.
+// gzipped), "Content-Type:" with no value (no Content-Type at all) and
+// "Times: 2" (the headers of this file apply to the first 2 requests of
+// the path only; later ones get the plain 200 answer) shape the answer.
+// "{{base}}" in bodies and headers becomes the server's URL.
+//
+// Validators are honoured as a real server would: an answer with an ETag
+// header is a 304 Not Modified when the request's If-None-Match names it,
+// and one with Last-Modified when If-Modified-Since is not older (and no
+// If-None-Match was sent).
 package crawlertest
 
 import (
@@ -32,8 +39,10 @@ import (
 
 // Request is one logged request.
 type Request struct {
-	Path string // path and query as sent
-	Time time.Time
+	Path   string // path and query as sent
+	Time   time.Time
+	Header http.Header // the request's headers
+	Status int         // the status answered
 }
 
 // Site is a running fake site.
@@ -44,8 +53,9 @@ type Site struct {
 	files map[string][]byte
 	hdrs  map[string]http.Header
 
-	mu  sync.Mutex
-	log []Request
+	mu    sync.Mutex
+	log   []Request
+	times map[string]int // requests per path so far
 }
 
 // Serve starts the site of the txtar archive at file and stops it when the
@@ -111,18 +121,71 @@ func (s *Site) Count(prefix string) int {
 	return n
 }
 
+// Conditional returns the requests that carried If-None-Match or
+// If-Modified-Since.
+func (s *Site) Conditional() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	key := r.URL.RequestURI()
 	s.mu.Lock()
-	s.log = append(s.log, Request{Path: key, Time: time.Now()})
+	n := len(s.log)
+	s.log = append(s.log, Request{Path: key, Time: time.Now(), Header: r.Header.Clone()})
+	if s.times == nil {
+		s.times = map[string]int{}
+	}
+	s.times[key]++
+	count := s.times[key]
 	files, hdrs := s.files, s.hdrs
 	s.mu.Unlock()
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		s.mu.Lock()
+		s.log[n].Status = sw.status
+		s.mu.Unlock()
+	}()
+	s.answer(sw, r, key, count, files, hdrs)
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (s *Site) answer(w http.ResponseWriter, r *http.Request, key string, count int, files map[string][]byte, hdrs map[string]http.Header) {
 	body, ok := files[key]
 	if !ok {
 		body, ok = files[r.URL.Path]
 		key = r.URL.Path
 	}
 	h := hdrs[key]
+	if t := h.Get("Times"); t != "" {
+		if n, err := strconv.Atoi(t); err == nil && count > n {
+			h = nil
+		}
+	}
 	if !ok && h == nil {
 		http.NotFound(w, r)
 		return
@@ -148,11 +211,16 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 			body = b.Bytes()
 		case "Content-Type":
 			ct = vs[0]
+		case "Times":
 		default:
 			for _, v := range vs {
 				w.Header().Add(k, v)
 			}
 		}
+	}
+	if status == http.StatusOK && notModified(r, w.Header()) {
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	if ct != "" {
 		w.Header().Set("Content-Type", ct)
@@ -169,4 +237,29 @@ func encodeOrKeep(enc encoding.Encoding, body []byte) []byte {
 		return body
 	}
 	return out
+}
+
+// notModified applies RFC 9110 §13.1.1 and §13.1.3 to the answer's
+// validators.
+func notModified(r *http.Request, answer http.Header) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		etag := answer.Get("ETag")
+		if etag == "" {
+			return false
+		}
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" || t == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	ims, lm := r.Header.Get("If-Modified-Since"), answer.Get("Last-Modified")
+	if ims == "" || lm == "" {
+		return false
+	}
+	since, err1 := http.ParseTime(ims)
+	mod, err2 := http.ParseTime(lm)
+	return err1 == nil && err2 == nil && !mod.After(since)
 }

@@ -8,6 +8,13 @@
 // unreachable, every start URL down, the run canceled) keeps every practice
 // it had; pages that answered 5xx or timed out keep their documents too.
 // Only a 404 or 410, or a page no longer linked, removes a practice.
+//
+// Crawls are incremental: pages the index knows are asked for with their
+// validators (ETag, Last-Modified) and a 304, or a sitemap lastmod not
+// newer than the last fetch, counts the practice unchanged and keeps it.
+// Options.Full refetches everything. A crawl that gave up a failing host
+// after other pages succeeded leaves the source OK but Incomplete: nothing
+// is removed.
 package recrawl
 
 import (
@@ -50,13 +57,14 @@ type URLError struct {
 
 // SourceReport is the outcome for one source.
 type SourceReport struct {
-	Source   string     `json:"source"`
-	Counts              // flattened into the JSON object
-	OK       bool       `json:"ok"`
-	Error    string     `json:"error,omitempty"` // why the source failed as a whole
-	Errors   []URLError `json:"errors,omitempty"`
-	Started  time.Time  `json:"started_at"`
-	Duration float64    `json:"duration_s"`
+	Source     string     `json:"source"`
+	Counts                // flattened into the JSON object
+	OK         bool       `json:"ok"`
+	Incomplete bool       `json:"incomplete,omitempty"` // OK, but a host was given up: nothing was removed
+	Error      string     `json:"error,omitempty"`      // why the source failed as a whole, or why an OK source is incomplete
+	Errors     []URLError `json:"errors,omitempty"`
+	Started    time.Time  `json:"started_at"`
+	Duration   float64    `json:"duration_s"`
 }
 
 // Summary is the outcome of a run over several sources.
@@ -74,7 +82,10 @@ type Options struct {
 	// Progress, when set, is called after each page event with the report
 	// of the source being crawled so far. It must not keep the pointer.
 	Progress func(r *SourceReport)
-	Logger   *slog.Logger // nil = slog.Default()
+	// Full refetches every page, without conditional requests or the
+	// sitemap lastmod shortcut (casebook crawl --full).
+	Full   bool
+	Logger *slog.Logger // nil = slog.Default()
 }
 
 // ErrSourcesFailed is wrapped by Run's error when one or more sources failed
@@ -128,14 +139,17 @@ func runSource(ctx context.Context, c *crawler.Crawler, ix *indexer.Index, src c
 		}
 	}
 	var writeErr error
-	crawlErr := c.Crawl(ctx, src, func(ev crawler.Event) {
+	crawlErr := c.CrawlWith(ctx, src, crawler.Options{Full: opts.Full, Known: sess.Known}, func(ev crawler.Event) {
 		switch ev.Kind {
 		case crawler.EventFetched:
 			rep.Fetched++
+		case crawler.EventUnchanged:
+			rep.Unchanged++
+			sess.Keep(ev.URL)
 		case crawler.EventPractice:
 			p := *ev.Practice
 			p.Source, p.Network = src.Name, src.Network
-			out, err := sess.Put(ctx, p)
+			out, err := sess.Put(ctx, p, ev.State)
 			switch {
 			case errors.Is(err, indexer.ErrInvalid):
 				rep.Failed++
@@ -172,6 +186,9 @@ func runSource(ctx context.Context, c *crawler.Crawler, ix *indexer.Index, src c
 	removed, finErr := sess.Finish(context.WithoutCancel(ctx), complete)
 	rep.Removed = removed
 	switch {
+	case errors.Is(crawlErr, crawler.ErrIncomplete) && writeErr == nil && finErr == nil && ctx.Err() == nil:
+		rep.OK, rep.Incomplete = true, true
+		rep.Error = crawlErr.Error()
 	case crawlErr != nil:
 		rep.Error = crawlErr.Error()
 	case writeErr != nil:
@@ -185,6 +202,6 @@ func runSource(ctx context.Context, c *crawler.Crawler, ix *indexer.Index, src c
 	}
 	log.InfoContext(ctx, "source crawled", "source", src.Name, "ok", rep.OK, "fetched", rep.Fetched,
 		"added", rep.Added, "updated", rep.Updated, "unchanged", rep.Unchanged, "removed", rep.Removed,
-		"failed", rep.Failed, "skipped", rep.Skipped, "error", rep.Error)
+		"failed", rep.Failed, "skipped", rep.Skipped, "incomplete", rep.Incomplete, "error", rep.Error)
 	return rep
 }

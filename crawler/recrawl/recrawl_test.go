@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
 
@@ -71,7 +72,7 @@ func TestRunAddsUpdatesRemovesAndKeeps(t *testing.T) {
 		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
 		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
 	}
-	c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
+	c := crawler.New(crawler.Config{AllowPrivateNetworks: true, RetryBase: time.Millisecond})
 	ctx := t.Context()
 
 	sum, err := recrawl.Run(ctx, c, ix, []crawler.Source{src}, recrawl.Options{})
@@ -114,8 +115,11 @@ func TestRunAddsUpdatesRemovesAndKeeps(t *testing.T) {
 		t.Errorf("errors = %+v, want the 404 and the 503 with their URLs", sum.Sources[0].Errors)
 	}
 
-	// robots.txt answers 503: the source fails as a whole and keeps everything.
+	// robots.txt answers 503: the source fails as a whole and keeps
+	// everything. A new Crawler (a new casebook process): c would reuse the
+	// robots.txt it read less than 24 hours ago.
 	fake.Replace(site(robots, nil, nil, map[string]string{"/robots.txt": "Status: 503"}))
+	c = crawler.New(crawler.Config{AllowPrivateNetworks: true, RetryBase: time.Millisecond})
 	sum, err = recrawl.Run(ctx, c, ix, []crawler.Source{src}, recrawl.Options{})
 	if !errors.Is(err, recrawl.ErrSourcesFailed) || sum.OK || sum.Sources[0].Error == "" {
 		t.Errorf("robots 503 run: err %v, summary %+v; want ErrSourcesFailed with a reason", err, sum)
@@ -150,4 +154,189 @@ func titles(t *testing.T, ix *indexer.Index, base string, paths ...string) strin
 		out = append(out, doc.Title)
 	}
 	return strings.Join(out, "|")
+}
+
+// A second crawl asks with the validators it stored and skips pages whose
+// sitemap lastmod is older than the last fetch: everything is unchanged
+// and kept. Full refetches everything; a changed page is updated.
+func TestRunIncremental(t *testing.T) {
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	robots := "User-agent: *\nAllow: /\nSitemap: {{base}}/sitemap.xml\n"
+	pages := map[string]string{
+		"/p/a":         page("Advice desk A", body),
+		"/p/b":         page("Practice B", body),
+		"/p/c":         page("Practice C", body),
+		"/sitemap.xml": `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{{base}}/p/c</loc><lastmod>2020-01-01</lastmod></url></urlset>`,
+	}
+	headers := map[string]string{
+		"/p/a": `ETag: "a1"`,
+		"/p/b": "Last-Modified: Wed, 01 Jan 2020 10:00:00 GMT",
+	}
+	fake := crawlertest.ServeArchive(t, site(robots, []string{"/p/a", "/p/b"}, pages, headers))
+	src := crawler.Source{
+		Name:      "lisbon",
+		StartURLs: []string{fake.URL + "/list"},
+		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
+		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
+		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
+	}
+	c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
+	ctx := t.Context()
+	run := func(name string, opts recrawl.Options, want recrawl.Counts) {
+		t.Helper()
+		sum, err := recrawl.Run(ctx, c, ix, []crawler.Source{src}, opts)
+		if err != nil || !sum.OK {
+			t.Fatalf("%s: %v %+v", name, err, sum)
+		}
+		if sum.Total != want {
+			t.Errorf("%s: counts %+v, want %+v", name, sum.Total, want)
+		}
+	}
+
+	run("first crawl", recrawl.Options{}, recrawl.Counts{Fetched: 4, Added: 3})
+	if n := len(fake.Conditional()); n != 0 {
+		t.Errorf("first crawl sent %d conditional requests, want 0", n)
+	}
+
+	before := len(fake.Requests())
+	run("second crawl", recrawl.Options{}, recrawl.Counts{Fetched: 1, Unchanged: 3})
+	var cond []string
+	for _, r := range fake.Requests()[before:] {
+		switch {
+		case r.Header.Get("If-None-Match") != "":
+			cond = append(cond, r.Path+" If-None-Match: "+r.Header.Get("If-None-Match")+" -> "+fmt.Sprint(r.Status))
+		case r.Header.Get("If-Modified-Since") != "":
+			cond = append(cond, r.Path+" If-Modified-Since: "+r.Header.Get("If-Modified-Since")+" -> "+fmt.Sprint(r.Status))
+		}
+	}
+	wantCond := []string{
+		`/p/a If-None-Match: "a1" -> 304`,
+		"/p/b If-Modified-Since: Wed, 01 Jan 2020 10:00:00 GMT -> 304",
+	}
+	if strings.Join(cond, "\n") != strings.Join(wantCond, "\n") {
+		t.Errorf("conditional requests of the second crawl:\n%s\nwant:\n%s", strings.Join(cond, "\n"), strings.Join(wantCond, "\n"))
+	}
+	if n := fake.Count("/p/c"); n != 1 {
+		t.Errorf("/p/c (sitemap lastmod 2020) requested %d times in two crawls, want 1", n)
+	}
+	if n, _ := ix.Count(ctx); n != 3 {
+		t.Errorf("index holds %d practices after the unchanged crawl, want 3", n)
+	}
+
+	before = len(fake.Requests())
+	run("full crawl", recrawl.Options{Full: true}, recrawl.Counts{Fetched: 4, Unchanged: 3})
+	for _, r := range fake.Requests()[before:] {
+		if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+			t.Errorf("full crawl sent a conditional request for %s", r.Path)
+		}
+	}
+	if n := fake.Count("/p/c"); n != 2 {
+		t.Errorf("/p/c requested %d times after a full crawl, want 2", n)
+	}
+
+	// A changes, with a new ETag: the conditional request gets a 200.
+	pages["/p/a"] = page("Advice desk A, extended to Arroios", body)
+	headers["/p/a"] = `ETag: "a2"`
+	fake.Replace(site(robots, []string{"/p/a", "/p/b"}, pages, headers))
+	run("after an edit", recrawl.Options{}, recrawl.Counts{Fetched: 2, Updated: 1, Unchanged: 2})
+	if got := titles(t, ix, fake.URL, "/p/a"); got != "Advice desk A, extended to Arroios" {
+		t.Errorf("title after the edit = %q", got)
+	}
+	run("after the edit, again", recrawl.Options{}, recrawl.Counts{Fetched: 1, Unchanged: 3})
+}
+
+// A practice that moved with a 301 is indexed under its new URL and its old
+// id is removed at the end of the (complete) crawl.
+func TestRunRedirectMovesPractice(t *testing.T) {
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	robots := "User-agent: *\nAllow: /\n"
+	fake := crawlertest.ServeArchive(t, site(robots, []string{"/p/old"}, map[string]string{"/p/old": page("Moving practice", body)},
+		map[string]string{"/p/old": `ETag: "m1"`}))
+	src := crawler.Source{
+		Name:      "lisbon",
+		StartURLs: []string{fake.URL + "/list"},
+		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
+		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
+		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
+	}
+	c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
+	if _, err := recrawl.Run(t.Context(), c, ix, []crawler.Source{src}, recrawl.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Same content and ETag at the new URL: the validators of /p/old must
+	// not turn the moved page into a 304 for the old URL.
+	fake.Replace(site(robots, []string{"/p/old"}, map[string]string{"/p/new": page("Moving practice", body)},
+		map[string]string{"/p/old": "Status: 301\nLocation: /p/new", "/p/new": `ETag: "m1"`}))
+	sum, err := recrawl.Run(t.Context(), c, ix, []crawler.Source{src}, recrawl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (recrawl.Counts{Fetched: 2, Added: 1, Removed: 1}); sum.Total != want {
+		t.Errorf("counts %+v, want %+v", sum.Total, want)
+	}
+	if _, err := ix.Get(t.Context(), indexer.IDForURL(fake.URL+"/p/old")); !errors.Is(err, indexer.ErrNotFound) {
+		t.Errorf("old id: %v, want ErrNotFound", err)
+	}
+	if got := titles(t, ix, fake.URL, "/p/new"); got != "Moving practice" {
+		t.Errorf("new URL title %q", got)
+	}
+}
+
+// A host that keeps failing is given up after other pages succeeded: the
+// source is OK but incomplete, and nothing is removed.
+func TestRunHostGivenUpRemovesNothing(t *testing.T) {
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	robots := "User-agent: *\nAllow: /\n"
+	var linked []string
+	pages := map[string]string{}
+	for i := range 8 {
+		p := fmt.Sprintf("/p/%d", i)
+		linked = append(linked, p)
+		pages[p] = page(fmt.Sprintf("Practice %d", i), body)
+	}
+	fake := crawlertest.ServeArchive(t, site(robots, linked, pages, nil))
+	src := crawler.Source{
+		Name:      "lisbon",
+		StartURLs: []string{fake.URL + "/list"},
+		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
+		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
+		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
+	}
+	c := crawler.New(crawler.Config{AllowPrivateNetworks: true, RetryBase: time.Millisecond, Concurrency: 1})
+	if _, err := recrawl.Run(t.Context(), c, ix, []crawler.Source{src}, recrawl.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Every practice page now answers 500; the listing still works and no
+	// longer links /p/7 (which would be removed by a complete crawl).
+	hdrs := map[string]string{}
+	for _, p := range linked {
+		hdrs[p] = "Status: 500"
+	}
+	fake.Replace(site(robots, linked[:7], pages, hdrs))
+	sum, err := recrawl.Run(t.Context(), c, ix, []crawler.Source{src}, recrawl.Options{})
+	if err != nil {
+		t.Fatalf("Run: %v (a source with a working listing must not fail as a whole)", err)
+	}
+	rep := sum.Sources[0]
+	if !rep.OK || !rep.Incomplete || !strings.Contains(rep.Error, "given up") {
+		t.Errorf("report ok %v incomplete %v error %q; want ok, incomplete, naming the given-up host", rep.OK, rep.Incomplete, rep.Error)
+	}
+	if rep.Removed != 0 || rep.Failed != 7 {
+		t.Errorf("removed %d failed %d; want 0 removed, 7 failed", rep.Removed, rep.Failed)
+	}
+	if n, _ := ix.Count(t.Context()); n != 8 {
+		t.Errorf("index holds %d practices, want 8", n)
+	}
 }

@@ -1,0 +1,100 @@
+package indexer
+
+// citiesAfricaMiddleEast: North and West Africa, Lebanon and Israel, many
+// of them members of the Observatory of Mayors on Living Together.
+var citiesAfricaMiddleEast = []City{
+	city("Rabat", "MA", "", "", names{"ar": "الرباط"}),
+	city("Casablanca", "MA", "", "", names{"ar": "الدار البيضاء"}, "Dar el Beida"),
+	city("Tangier", "MA", "Tanger", "Tanger", names{"ar": "طنجة"}, "Tangiers"),
+	city("Marrakesh", "MA", "Marrakech", "Marrakesch", names{"ar": "مراكش"}, "Marrakech"),
+	city("Fez", "MA", "Fès", "Fès", names{"ar": "فاس"}, "Fes"),
+	city("Agadir", "MA", "", "", names{"ar": "أكادير"}),
+	city("Oujda", "MA", "", "", names{"ar": "وجدة"}),
+	city("Tunis", "TN", "", "", names{"ar": "تونس"}),
+	city("Sfax", "TN", "", "", names{"ar": "صفاقس"}),
+	city("Sousse", "TN", "", "", names{"ar": "سوسة"}),
+	city("Algiers", "DZ", "Alger", "Algier", names{"ar": "الجزائر العاصمة"}),
+	city("Oran", "DZ", "", "", names{"ar": "وهران"}),
+	city("Dakar", "SN", "", "", nil),
+	city("Bamako", "ML", "", "", nil),
+	city("Abidjan", "CI", "", "", nil),
+	city("Ouagadougou", "BF", "", "", nil, "Ouaga"),
+	city("Niamey", "NE", "", "", nil),
+	city("Nouakchott", "MR", "", "", names{"ar": "نواكشوط"}),
+	city("Conakry", "GN", "", "Conakry", nil, "Konakry"),
+	city("Cotonou", "BJ", "", "", nil),
+	city("Lomé", "TG", "", "", nil, "Lome"),
+	city("Yaoundé", "CM", "", "Jaunde", nil, "Yaounde"),
+	city("Douala", "CM", "", "Duala", nil),
+	city("Kinshasa", "CD", "", "", nil),
+	city("Beirut", "LB", "Beyrouth", "", names{"ar": "بيروت"}, "Bayrut"),
+	city("Tel Aviv-Yafo", "IL", "Tel Aviv-Jaffa", "Tel Aviv-Jaffa", names{"he": "תל אביב-יפו"}, "Tel Aviv", "Tel-Aviv", "Tel Aviv Jaffa"),
+	city("Haifa", "IL", "Haïfa", "", names{"he": "חיפה"}),
+	city("Jerusalem", "IL", "Jérusalem", "", names{"he": "ירושלים", "ar": "القدس"}),
+	city("Ramla", "IL", "", "", names{"he": "רמלה"}, "Ramle"),
+}
+
+// citiesAmericas: Canada (Quebec's members of the Observatory above all),
+// the United States, Mexico, Colombia, Brazil, Argentina and Haiti.
+var citiesAmericas = []City{
+	// Canada
+	city("Montreal", "CA", "Montréal", "", nil, "Ville de Montréal", "City of Montreal"),
+	city("Quebec City", "CA", "Québec", "Québec (Stadt)", nil, "Ville de Québec", "Québec City", "Quebec", "Québec-Stadt", "Stadt Québec"),
+	city("Laval", "CA", "", "", nil, "Ville de Laval"),
+	city("Longueuil", "CA", "", "", nil),
+	city("Gatineau", "CA", "", "", nil),
+	city("Sherbrooke", "CA", "", "", nil),
+	city("Trois-Rivières", "CA", "", "", nil, "Trois-Rivieres", "Three Rivers"),
+	city("Saint-Jérôme", "CA", "", "", nil, "Saint-Jerome", "St-Jérôme"),
+	city("Vaudreuil-Dorion", "CA", "", "", nil),
+	city("Repentigny", "CA", "", "", nil),
+	city("Terrebonne", "CA", "", "", nil),
+	city("Toronto", "CA", "", "", nil),
+	city("Ottawa", "CA", "", "", nil),
+	city("Vancouver", "CA", "", "", nil),
+	city("Calgary", "CA", "", "", nil),
+	city("Edmonton", "CA", "", "", nil),
+	city("Winnipeg", "CA", "", "", nil),
+	city("Halifax", "CA", "", "", nil),
+	city("Moncton", "CA", "", "", nil),
+
+	// United States
+	city("Boston", "US", "", "", nil),
+	city("New York", "US", "New York", "New York", nil, "New York City", "NYC", "NY City"),
+	city("Chicago", "US", "", "", nil),
+	city("Los Angeles", "US", "", "", nil),
+	city("San Francisco", "US", "", "", nil),
+	city("Philadelphia", "US", "Philadelphie", "", nil),
+	city("Atlanta", "US", "", "", nil),
+	city("Dayton", "US", "", "", nil),
+	city("Seattle", "US", "", "", nil),
+
+	// Latin America and the Caribbean
+	city("Mexico City", "MX", "Mexico", "Mexiko-Stadt", names{"es": "Ciudad de México"}, "CDMX", "México D.F.", "Mexico D.F.", "Ciudad de Mexico"),
+	city("Guadalajara", "MX", "", "", names{"es": "Guadalajara"}),
+	city("Monterrey", "MX", "", "", names{"es": "Monterrey"}),
+	city("Puebla", "MX", "", "", names{"es": "Puebla"}, "Puebla de Zaragoza"),
+	city("Bogotá", "CO", "Bogota", "", names{"es": "Bogotá"}, "Santafé de Bogotá", "Bogotá D.C."),
+	city("Medellín", "CO", "", "", names{"es": "Medellín"}, "Medellin"),
+	city("Cali", "CO", "", "", names{"es": "Santiago de Cali"}),
+	city("São Paulo", "BR", "", "", names{"pt": "São Paulo"}, "Sao Paulo"),
+	city("Buenos Aires", "AR", "", "", names{"es": "Buenos Aires"}, "CABA", "Ciudad Autónoma de Buenos Aires"),
+	city("Port-au-Prince", "HT", "", "", names{"ht": "Pòtoprens"}),
+}
+
+// citiesAsiaPacific: Japan, South Korea, Australia and New Zealand.
+var citiesAsiaPacific = []City{
+	city("Hamamatsu", "JP", "", "", names{"ja": "浜松市"}, "浜松", "Hamamatsu City"),
+	city("Tokyo", "JP", "Tokyo", "Tokio", names{"ja": "東京"}, "東京都"),
+	city("Kawasaki", "JP", "", "", names{"ja": "川崎市"}, "川崎"),
+	city("Ansan", "KR", "", "", names{"ko": "안산시"}, "안산"),
+	city("Seoul", "KR", "Séoul", "", names{"ko": "서울"}, "서울특별시"),
+	city("Guro", "KR", "", "", names{"ko": "구로구"}, "Guro-gu", "Guro District"),
+	city("Melbourne", "AU", "", "", nil),
+	city("Ballarat", "AU", "", "", nil),
+	city("Sydney", "AU", "", "", nil),
+	city("Brisbane", "AU", "", "", nil),
+	city("Auckland", "NZ", "", "", names{"mi": "Tāmaki Makaurau"}),
+	city("Wellington", "NZ", "", "", names{"mi": "Te Whanganui-a-Tara"}),
+	city("Christchurch", "NZ", "", "", names{"mi": "Ōtautahi"}),
+}
