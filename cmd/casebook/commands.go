@@ -154,13 +154,12 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log := newLogger(stderr, slog.LevelWarn, false)
 	ccfg := t.cfg.crawlerSettings()
 	ccfg.Logger = log
-	opts := recrawl.Options{Logger: log}
+	opts := recrawl.Options{Logger: log, Full: full}
 	var progress *crawlProgress
 	if !asJSON {
 		progress = newCrawlProgress(stderr)
 		opts.Progress = progress.update
 	}
-	_ = full // every crawl refetches every page until conditional GET lands (issue 3)
 	sum, runErr := recrawl.Run(ctx, crawler.New(ccfg), ix, srcs, opts)
 	if progress != nil {
 		progress.finish()
@@ -193,8 +192,11 @@ func printSummary(w io.Writer, sum recrawl.Summary) {
 	}
 	for _, r := range sum.Sources {
 		status := "ok"
-		if !r.OK {
+		switch {
+		case !r.OK:
 			status = "FAILED"
+		case r.Incomplete:
+			status = "incomplete (nothing removed)"
 		}
 		row(r.Source, r.Counts, status)
 	}

@@ -216,6 +216,15 @@ func TestCrawlSearchImport(t *testing.T) {
 		again.Total.Unchanged != sum.Total.Added {
 		t.Errorf("second crawl = exit %d %+v, want everything unchanged (%d)", code, again.Total, sum.Total.Added)
 	}
+	// The demo sites answer 304 to conditional requests: the second crawl
+	// downloads less; --full downloads every page again.
+	if again.Total.Fetched >= sum.Total.Fetched {
+		t.Errorf("second crawl fetched %d pages in full, the first %d: conditional GET saved nothing", again.Total.Fetched, sum.Total.Fetched)
+	}
+	code, full, _ := crawlJSON(t, "--config", cfg, "--full")
+	if code != 0 || full.Total.Fetched != sum.Total.Fetched || full.Total.Unchanged != sum.Total.Added || full.Total.Added+full.Total.Updated+full.Total.Removed != 0 {
+		t.Errorf("--full crawl = exit %d %+v, want %d pages fetched and every practice unchanged", code, full.Total, sum.Total.Fetched)
+	}
 
 	// One source only.
 	code, one, _ := crawlJSON(t, "--config", cfg, "--source", "oive")
