@@ -65,9 +65,13 @@
 // Numeric hosts ("2130706433", "0x7f.1", "127.1") are read as IPv4 the way
 // browsers read them. Proxy environment variables are ignored.
 //
+// A page found unchanged (304, or a sitemap lastmod not newer than its last
+// fetch) is not parsed again; the hreflang alternates stored with its fetch
+// state (indexer.FetchState.Alternates) are queued instead, so translations
+// that only it links to are still visited and never removed as vanished.
+//
 // Still left out: sitemaps listed in robots.txt are read only when they are
-// on the source's own hosts; a translation reachable only through the
-// hreflang links of a page that answered 304 is not visited in that crawl.
+// on the source's own hosts.
 //
 // Extract turns one parsed page into a practice: configured CSS selectors
 // first, then schema.org JSON-LD, OpenGraph/meta tags and main-content

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/casebook-project/casebook/indexer"
 )
 
 // check says why u may not be fetched: another host, excluded, or
@@ -82,8 +84,11 @@ func (r *run) enqueue(s string, depth int, lastmod time.Time) {
 	}
 	r.seen[s] = true
 	r.queued++
-	if r.unchangedSince(s, lastmod) {
+	if st, ok := r.unchangedSince(s, lastmod); ok {
 		r.emit(Event{Kind: EventUnchanged, URL: s})
+		for _, a := range st.Alternates { // its translations are still practices
+			r.enqueue(a, depth+1, time.Time{})
+		}
 		return
 	}
 	h.queue = append(h.queue, task{kind: taskPage, url: s, depth: depth})
@@ -91,12 +96,12 @@ func (r *run) enqueue(s string, depth int, lastmod time.Time) {
 
 // unchangedSince reports whether the index knows s from a fetch no older
 // than lastmod (never with Options.Full or without a lastmod).
-func (r *run) unchangedSince(s string, lastmod time.Time) bool {
+func (r *run) unchangedSince(s string, lastmod time.Time) (indexer.FetchState, bool) {
 	if r.opts.Full || r.opts.Known == nil || lastmod.IsZero() {
-		return false
+		return indexer.FetchState{}, false
 	}
 	st, ok := r.opts.Known(s)
-	return ok && !st.Fetched.IsZero() && !lastmod.After(st.Fetched)
+	return st, ok && !st.Fetched.IsZero() && !lastmod.After(st.Fetched)
 }
 
 // trap says why u (normalised: s) looks like a crawler trap; report is

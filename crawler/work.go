@@ -78,6 +78,9 @@ func (r *run) workPage(ctx context.Context, t task, res *result) {
 		res.ok = true
 		res.status = p.Status
 		res.events = append(res.events, Event{Kind: EventUnchanged, URL: t.url, Status: p.Status})
+		if t.known != nil {
+			res.links = append(res.links, t.known.Alternates...) // translations are still practices
+		}
 		return
 	}
 	final, err := normalize(p.URL)
@@ -129,6 +132,9 @@ func (r *run) workPage(ctx context.Context, t task, res *result) {
 		return
 	}
 	res.practice = &pr
+	for _, tr := range pr.Translations {
+		res.state.Alternates = append(res.state.Alternates, tr.URL)
+	}
 	if !nofollow {
 		// Translations are practices too, even when only hreflang names them.
 		for _, tr := range pr.Translations {

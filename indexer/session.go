@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,12 +46,24 @@ type FetchState struct {
 	ETag         string    `json:"etag,omitempty"`
 	LastModified string    `json:"last_modified,omitempty"`
 	Fetched      time.Time `json:"fetched,omitzero"`
+	// Alternates are the page's hreflang alternates at that fetch. A crawl
+	// that finds the page unchanged (304, sitemap lastmod) never parses it,
+	// so these are what still leads it to the translations: without them a
+	// translation linked only from an unchanged page would go unvisited and
+	// be removed as vanished.
+	Alternates []string `json:"alternates,omitempty"`
+}
+
+// IsZero reports whether st holds nothing.
+func (st FetchState) IsZero() bool {
+	return st.URL == "" && st.ETag == "" && st.LastModified == "" && st.Fetched.IsZero() && len(st.Alternates) == 0
 }
 
 // sameValidators reports whether a and b would send the same conditional
 // request; the fetch time alone does not make a state worth rewriting.
 func (a FetchState) sameValidators(b FetchState) bool {
-	return a.URL == b.URL && a.ETag == b.ETag && a.LastModified == b.LastModified
+	return a.URL == b.URL && a.ETag == b.ETag && a.LastModified == b.LastModified &&
+		slices.Equal(a.Alternates, b.Alternates)
 }
 
 // knownDoc is what a session knows of an indexed practice of its source.
@@ -181,7 +194,7 @@ func (s *Session) Put(ctx context.Context, p Practice, st FetchState) (Outcome, 
 	if err != nil {
 		return 0, fmt.Errorf("put: %w", err)
 	}
-	if st != (FetchState{}) {
+	if !st.IsZero() {
 		raw, err := json.Marshal(st)
 		if err != nil {
 			return 0, fmt.Errorf("put %s: encode fetch state: %w", n.ID, err)
@@ -196,7 +209,7 @@ func (s *Session) Put(ctx context.Context, p Practice, st FetchState) (Outcome, 
 	}
 	s.seen[n.ID] = true
 	old, known := s.known[n.ID]
-	if known && old.hash == hash && (st == FetchState{} || old.state.sameValidators(st)) {
+	if known && old.hash == hash && (st.IsZero() || old.state.sameValidators(st)) {
 		return OutcomeUnchanged, nil
 	}
 	k := knownDoc{url: n.URL, hash: hash, state: st}

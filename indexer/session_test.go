@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -179,7 +180,7 @@ func TestSessionFetchState(t *testing.T) {
 	if o, err := s.Put(ctx, p, st); err != nil || o != OutcomeAdded {
 		t.Fatalf("Put = %v, %v", o, err)
 	}
-	if got, ok := s.Known(st.URL); !ok || got != st {
+	if got, ok := s.Known(st.URL); !ok || !reflect.DeepEqual(got, st) {
 		t.Errorf("Known(fetched URL) in the same session = %+v, %v; want %+v", got, ok, st)
 	}
 	if _, err := s.Finish(ctx, true); err != nil {

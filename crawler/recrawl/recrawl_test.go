@@ -340,3 +340,46 @@ func TestRunHostGivenUpRemovesNothing(t *testing.T) {
 		t.Errorf("index holds %d practices, want 8", n)
 	}
 }
+
+// A translation that only the hreflang of an unchanged page leads to must
+// survive an incremental crawl: the unchanged page is not parsed again, so
+// its stored alternates have to lead the crawler there.
+func TestRunKeepsTranslationsOfUnchangedPages(t *testing.T) {
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	alternates := `<link rel="alternate" hreflang="en" href="/p/en"><link rel="alternate" hreflang="fr" href="/p/fr">`
+	withAlternates := func(html string) string { return strings.Replace(html, "</head>", alternates+"</head>", 1) }
+	pages := map[string]string{
+		"/p/en": withAlternates(page("Housing advice desk", body)),
+		"/p/fr": withAlternates(strings.Replace(page("Bureau de conseil logement", body), `lang="en"`, `lang="fr"`, 1)),
+	}
+	headers := map[string]string{"/p/en": `ETag: "en1"`, "/p/fr": `ETag: "fr1"`}
+	// The listing links to the English page only.
+	fake := crawlertest.ServeArchive(t, site("User-agent: *\nAllow: /\n", []string{"/p/en"}, pages, headers))
+	src := crawler.Source{
+		Name:      "lisbon",
+		StartURLs: []string{fake.URL + "/list"},
+		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
+		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
+		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
+	}
+	c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
+	for i, want := range []recrawl.Counts{
+		{Fetched: 3, Added: 2},     // listing, en, fr (found through hreflang)
+		{Fetched: 1, Unchanged: 2}, // listing; en and fr answer 304
+	} {
+		sum, err := recrawl.Run(t.Context(), c, ix, []crawler.Source{src}, recrawl.Options{})
+		if err != nil || !sum.OK {
+			t.Fatalf("crawl %d: %v %+v", i+1, err, sum)
+		}
+		if sum.Total != want {
+			t.Errorf("crawl %d: counts %+v, want %+v", i+1, sum.Total, want)
+		}
+	}
+	if n, _ := ix.Count(t.Context()); n != 2 {
+		t.Errorf("index holds %d practices after the incremental crawl, want 2 (the French translation was dropped)", n)
+	}
+}
