@@ -89,21 +89,49 @@ func normalizeCities(raw []string) (out []string, country string) {
 			if name == "" {
 				continue
 			}
-			if c, ok := cityTable.get(name); ok {
-				name = c.Name
-				if country == "" {
+			known, ok := cityList(name)
+			if !ok {
+				known = []string{titleCase(name)}
+			}
+			for _, n := range known {
+				if c, ok := cityTable.get(n); ok && country == "" {
 					country = c.Country
 				}
-			} else {
-				name = titleCase(name)
-			}
-			if k := fold(name); !seen[k] {
-				seen[k] = true
-				out = append(out, name)
+				if k := fold(n); !seen[k] {
+					seen[k] = true
+					out = append(out, n)
+				}
 			}
 		}
 	}
 	return out, country
+}
+
+// listSeparators split "Getxo, Bilbao", "Getxo and Bilbao", "Getxo et
+// Bilbao", "Getxo und Bilbao", "Getxo & Bilbao".
+var listSeparators = strings.NewReplacer(" and ", ",", " et ", ",", " und ", ",", " & ", ",", " y ", ",", " e ", ",")
+
+// cityList reads name as one known city, or else as a list of known
+// cities, returning their canonical names. A list counts only when every
+// part is a known city, so "Lisbon, Portugal" stays one city (the gazetteer
+// reads that form) and an unknown place is never cut into pieces.
+func cityList(name string) ([]string, bool) {
+	if c, ok := cityTable.get(name); ok {
+		return []string{c.Name}, true
+	}
+	parts := strings.Split(listSeparators.Replace(name), ",")
+	if len(parts) < 2 {
+		return nil, false
+	}
+	var out []string
+	for _, part := range parts {
+		c, ok := cityTable.get(strings.TrimSpace(part))
+		if !ok {
+			return nil, false
+		}
+		out = append(out, c.Name)
+	}
+	return out, true
 }
 
 // normalizeThemes maps raw labels onto theme ids. A label that is not known

@@ -91,6 +91,15 @@ func TestNormalizeFields(t *testing.T) {
 		{"country from city", func(p *Practice) { p.Cities = []string{"Atlantis", "Lissabon"} }, func(n Practice) string {
 			return want(n.Country == "PT" && cmp.Equal(n.Cities, []string{"Atlantis", "Lisbon"}), "country %q cities %q", n.Country, n.Cities)
 		}},
+		{"city lists split when every part is a city", func(p *Practice) { p.Cities = []string{"Getxo, Bilbao", "Genf und Neuenburg"} }, func(n Practice) string {
+			return want(cmp.Equal(n.Cities, []string{"Getxo", "Bilbao", "Geneva", "Neuchâtel"}) && n.Country == "ES", "cities %q country %q", n.Cities, n.Country)
+		}},
+		{"city with its country stays one city", func(p *Practice) { p.Cities = []string{"Lisbon, Portugal"} }, func(n Practice) string {
+			return want(cmp.Equal(n.Cities, []string{"Lisbon"}), "cities %q", n.Cities)
+		}},
+		{"unknown place is not cut", func(p *Practice) { p.Cities = []string{"Springfield, Lisbon"} }, func(n Practice) string {
+			return want(cmp.Equal(n.Cities, []string{"Springfield, Lisbon"}), "cities %q", n.Cities)
+		}},
 		{"country given wins", func(p *Practice) { p.Cities = []string{"Lisbon"}; p.Country = "Espagne" }, func(n Practice) string {
 			return want(n.Country == "ES", "country %q", n.Country)
 		}},
