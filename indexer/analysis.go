@@ -27,7 +27,7 @@ const FoldFilterName = "casebook_asciifold"
 const (
 	AnalyzerEN = "casebook_en" // possessive, lowercase, English stop words, fold, Porter stemmer
 	AnalyzerFR = "casebook_fr" // lowercase, elision, French stop words, light stemmer, fold
-	AnalyzerDE = "casebook_de" // lowercase, German stop words, German normalisation, light stemmer, fold
+	AnalyzerDE = "casebook_de" // lowercase, German stop words, compound parts, German normalisation, light stemmer, fold
 	AnalyzerXX = "casebook_xx" // lowercase, fold: any other language
 )
 
@@ -55,17 +55,24 @@ func AnalyzerFor(lang string) string {
 // folding. Folding comes after the stop filter (the stop lists are
 // accented) and, for fr and de, after the stemmer (the stemmers' rules look
 // at accents and umlauts). English folds before Porter, which only knows
-// ASCII letters.
+// ASCII letters. German splits compounds right after the stop words, while
+// the word still has its umlauts and ß as the word list writes them, so the
+// parts are normalised and stemmed like whole words (decompound.go); the
+// last filter drops what became a repeat at one position.
 var analyzerPipelines = map[string][]string{
 	AnalyzerEN: {en.PossessiveName, lowercase.Name, en.StopName, FoldFilterName, porter.Name},
 	AnalyzerFR: {lowercase.Name, fr.ElisionName, fr.StopName, fr.LightStemmerName, FoldFilterName},
-	AnalyzerDE: {lowercase.Name, de.StopName, de.NormalizeName, de.LightStemmerName, FoldFilterName},
+	AnalyzerDE: {lowercase.Name, de.StopName, DecompoundFilterName, SubwordFilterName, de.NormalizeName, de.LightStemmerName, FoldFilterName, DedupeFilterName},
 	AnalyzerXX: {lowercase.Name, FoldFilterName},
 }
 
-// addAnalyzers defines the custom analyzers on im. They are saved with the
-// index, so an index reopened later analyses exactly as when created.
+// addAnalyzers defines the custom analyzers on im, with the German word
+// list and filters they use. They are saved with the index, so an index
+// reopened later analyses exactly as when created.
 func addAnalyzers(im *mapping.IndexMappingImpl) error {
+	if err := addDecompound(im); err != nil {
+		return err
+	}
 	for _, name := range Analyzers() {
 		filters := make([]interface{}, 0, len(analyzerPipelines[name]))
 		for _, f := range analyzerPipelines[name] {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -32,6 +33,10 @@ func init() {
 type Engine struct {
 	ix      *indexer.Index
 	Timeout time.Duration // 0 = DefaultTimeout
+
+	lexOnce sync.Once
+	lex     *lexIndex // built at first use with the index's analyzers
+	words   suggestWords
 }
 
 // New returns an Engine over ix.
@@ -118,10 +123,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	ctx, cancel := e.withTimeout(ctx)
 	defer cancel()
 
-	pq := ParseQuery(r.Query)
-	res, err := e.search(ctx, pq, r, true)
+	p := e.newPlan(ParseQuery(r.Query), r)
+	res, err := e.search(ctx, p, r, true)
 	if err != nil && isTooManyClauses(err) {
-		res, err = e.search(ctx, pq, r, false)
+		res, err = e.search(ctx, p, r, false)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
@@ -137,13 +142,14 @@ func isTooManyClauses(err error) bool {
 }
 
 // search runs the main query, the facet queries and the document fetch.
-func (e *Engine) search(ctx context.Context, pq Query, r Request, fuzzy bool) (*Result, error) {
+func (e *Engine) search(ctx context.Context, p *plan, r Request, fuzzy bool) (*Result, error) {
 	idx := e.ix.Bleve()
-	main := buildQuery(pq, r, "", fuzzy)
+	pq := p.pq
+	main := buildQuery(p, r, "", fuzzy)
 	sortKeys := sortOrder(r.Sort, pq.Empty())
 
 	facetsDone := make(chan facetAnswer, 1)
-	go func() { facetsDone <- e.ownFilterFacets(ctx, pq, r, fuzzy) }()
+	go func() { facetsDone <- e.ownFilterFacets(ctx, p, r, fuzzy) }()
 
 	col, err := e.collapse(ctx, idx, main, sortKeys, r)
 	own := <-facetsDone

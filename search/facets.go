@@ -38,7 +38,7 @@ type facetAnswer struct {
 
 // ownFilterFacets counts, for every facet that has its own filter, the
 // documents that pass all the other filters (one size-0 search each).
-func (e *Engine) ownFilterFacets(ctx context.Context, pq Query, r Request, fuzzy bool) facetAnswer {
+func (e *Engine) ownFilterFacets(ctx context.Context, p *plan, r Request, fuzzy bool) facetAnswer {
 	var (
 		mu  sync.Mutex
 		wg  sync.WaitGroup
@@ -52,7 +52,7 @@ func (e *Engine) ownFilterFacets(ctx context.Context, pq Query, r Request, fuzzy
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req := bleve.NewSearchRequestOptions(buildQuery(pq, r, f, fuzzy), 0, 0, false)
+			req := bleve.NewSearchRequestOptions(buildQuery(p, r, f, fuzzy), 0, 0, false)
 			req.AddFacet(f, facetRequest(f))
 			res, err := idx.SearchInContext(ctx, req)
 			mu.Lock()

@@ -34,6 +34,7 @@ var UILanguages = []string{"en", "fr", "de"}
 // Request is one search, already validated.
 type Request struct {
 	Query     string   // the visitor's words, read by ParseQuery
+	Complete  bool     // the last word is finished (q ended with white space): it is not completed as a prefix
 	Langs     []string // ISO 639-1, lowercase
 	Cities    []string // English city names (any known form is mapped)
 	Countries []string // ISO 3166-1 alpha-2
@@ -67,7 +68,11 @@ func paramErr(param, format string, args ...any) *ParamError {
 // *ParamError naming the parameter.
 func ParseRequest(v url.Values, acceptLanguage string) (Request, error) {
 	r := Request{Page: 1, Size: DefaultSize, Sort: SortRelevance}
-	r.Query = strings.TrimSpace(clean(v.Get("q")))
+	raw := clean(v.Get("q"))
+	r.Query = strings.TrimSpace(raw)
+	if last, _ := utf8.DecodeLastRuneInString(raw); r.Query != "" && isSpace(last) {
+		r.Complete = true
+	}
 
 	var err error
 	if r.Langs, err = values(v, "lang", func(s string) (string, error) { return strings.ToLower(s), nil }); err != nil {

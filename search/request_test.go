@@ -17,7 +17,7 @@ func TestParseRequest(t *testing.T) {
 		want                  search.Request
 	}{
 		{"", "", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
-		{"q=+Wohnen+&ui=DE", "", search.Request{Query: "Wohnen", Page: 1, Size: 10, Sort: "relevance", UI: "de"}},
+		{"q=+Wohnen+&ui=DE", "", search.Request{Query: "Wohnen", Complete: true, Page: 1, Size: 10, Sort: "relevance", UI: "de"}},
 		{"", "fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "fr"}},
 		{"", "es, de;q=0.5, en;q=0.4", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "de"}},
 		{"", "de;q=0, *", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "en"}},

@@ -1,9 +1,13 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,10 +35,22 @@ type Suggestion struct {
 // MaxSuggestions caps the suggestions of one request.
 const MaxSuggestions = 10
 
+// Suggestions are answered from memory: theme labels (fixed), and the
+// cities and title words of the index, read at first use and read again
+// when the number of documents has changed, at most once every
+// suggestRefresh (a crawl changes it with every page).
+const (
+	suggestRefresh  = 10 * time.Second
+	maxSuggestDocs  = 100000 // documents whose titles are read
+	minSuggestWord  = 3      // shortest title word proposed
+	suggestLoadSize = 1000   // documents read per request
+)
+
 // Suggest proposes completions of prefix (at least 2 letters; accents and
 // case ignored): theme labels and city names whose label in any language,
 // synonym or local form starts with it (given in ui), then words of
-// practice titles starting with it.
+// practice titles starting with it, as the titles write them — words of
+// titles in ui first, most frequent first, then words of other languages.
 func (e *Engine) Suggest(ctx context.Context, prefix, ui string) ([]Suggestion, error) {
 	out := []Suggestion{}
 	p := fold(strings.TrimSpace(clean(prefix)))
@@ -43,6 +59,10 @@ func (e *Engine) Suggest(ctx context.Context, prefix, ui string) ([]Suggestion, 
 	}
 	ctx, cancel := e.withTimeout(ctx)
 	defer cancel()
+	w, err := e.words.get(ctx, e)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	add := func(text, kind string) {
 		if len(out) < MaxSuggestions && !seen[kind+"\x00"+text] {
@@ -50,19 +70,116 @@ func (e *Engine) Suggest(ctx context.Context, prefix, ui string) ([]Suggestion, 
 			out = append(out, Suggestion{Text: text, Kind: kind})
 		}
 	}
+	for _, t := range themeForms() {
+		if anyPrefix(t.forms, p) {
+			add(FacetLabel(FacetTheme, t.id, ui), KindTheme)
+		}
+	}
+	for _, c := range w.cities {
+		if anyPrefix(c.forms, p) {
+			add(FacetLabel(FacetCity, c.id, ui), KindCity)
+		}
+	}
+	langs := append([]string{ui}, textLangs...)
+	for _, lang := range langs {
+		for _, word := range w.complete(lang, p, MaxSuggestions) {
+			add(word, KindTerm)
+		}
+	}
+	return out, nil
+}
+
+// formsOf is a vocabulary value with its forms, folded.
+type formsOf struct {
+	id    string
+	forms []string
+}
+
+// themeForms lists every theme with its folded labels and synonyms.
+var themeForms = sync.OnceValue(func() []formsOf {
+	var out []formsOf
 	for _, t := range indexer.Themes() {
 		forms := append([]string{t.ID}, t.Synonyms...)
 		for _, l := range t.Labels {
 			forms = append(forms, l)
 		}
-		if anyPrefix(forms, p) {
-			add(FacetLabel(FacetTheme, t.ID, ui), KindTheme)
-		}
+		out = append(out, formsOf{id: t.ID, forms: foldAll(forms)})
 	}
-	cities, err := e.cityNames()
+	return out
+})
+
+func foldAll(forms []string) []string {
+	out := make([]string, len(forms))
+	for i, f := range forms {
+		out[i] = fold(f)
+	}
+	return out
+}
+
+// suggestWords holds the current wordList of an engine.
+type suggestWords struct {
+	mu      sync.Mutex
+	list    *wordList
+	count   uint64
+	checked time.Time
+}
+
+// wordList is what suggestions are taken from: the cities of the index and
+// the words of its titles by language, sorted by folded form.
+type wordList struct {
+	cities []formsOf
+	words  map[string][]titleWord
+}
+
+type titleWord struct {
+	key   string // folded
+	text  string // as the titles write it
+	count int    // titles using it
+}
+
+func (s *suggestWords) get(ctx context.Context, e *Engine) (*wordList, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.list != nil && time.Since(s.checked) < suggestRefresh {
+		return s.list, nil
+	}
+	n, err := e.ix.Count(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("suggest: %w", err)
+	}
+	s.checked = time.Now()
+	if s.list != nil && n == s.count {
+		return s.list, nil
+	}
+	list, err := e.loadWords(ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.list, s.count = list, n
+	return list, nil
+}
+
+// loadWords reads the cities and the titles of the index.
+func (e *Engine) loadWords(ctx context.Context) (*wordList, error) {
+	idx := e.ix.Bleve()
+	d, err := idx.FieldDict(fieldCity)
+	if err != nil {
+		return nil, fmt.Errorf("suggest: city names: %w", err)
+	}
+	var cities []string
+	for {
+		entry, err := d.Next()
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("suggest: city names: %w", err)
+		}
+		if entry == nil {
+			break
+		}
+		cities = append(cities, entry.Term)
+	}
+	d.Close()
+	out := &wordList{words: map[string][]titleWord{}}
 	for _, name := range cities {
 		forms := []string{name}
 		if c, ok := indexer.LookupCity(name); ok {
@@ -71,82 +188,125 @@ func (e *Engine) Suggest(ctx context.Context, prefix, ui string) ([]Suggestion, 
 				forms = append(forms, n)
 			}
 		}
-		if anyPrefix(forms, p) {
-			add(FacetLabel(FacetCity, name, ui), KindCity)
-		}
+		out.cities = append(out.cities, formsOf{id: name, forms: foldAll(forms)})
 	}
-	words, err := e.titleWords(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range words {
-		add(w, KindTerm)
-	}
-	return out, nil
-}
 
-// cityNames lists the cities present in the index.
-func (e *Engine) cityNames() ([]string, error) {
-	d, err := e.ix.Bleve().FieldDict(fieldCity)
-	if err != nil {
-		return nil, fmt.Errorf("suggest: city names: %w", err)
-	}
-	defer d.Close()
-	var out []string
-	for {
-		entry, err := d.Next()
+	counts := map[string]map[string]map[string]int{} // lang -> key -> surface -> titles
+	var after []string
+	for read := 0; read < maxSuggestDocs; {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), suggestLoadSize, 0, false)
+		req.SortBy([]string{"_id"})
+		req.SearchAfter = after
+		req.Fields = []string{indexer.FieldDoc}
+		res, err := idx.SearchInContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("suggest: city names: %w", err)
+			return nil, fmt.Errorf("suggest: titles: %w", err)
 		}
-		if entry == nil {
-			return out, nil
-		}
-		out = append(out, entry.Term)
-	}
-}
-
-// titleWords returns words of matching practice titles starting with p.
-func (e *Engine) titleWords(ctx context.Context, p string) ([]string, error) {
-	d := bleve.NewDisjunctionQuery()
-	for _, lang := range textLangs {
-		q := bleve.NewPrefixQuery(p)
-		q.SetField(indexer.TextField("title", lang))
-		d.AddQuery(q)
-	}
-	req := bleve.NewSearchRequestOptions(d, 20, 0, false)
-	req.Fields = []string{indexer.FieldDoc}
-	res, err := e.ix.Bleve().SearchInContext(ctx, req)
-	if isTooManyClauses(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("suggest: titles: %w", err)
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, h := range res.Hits {
-		pr, err := indexer.DecodeStored(h.Fields)
-		if err != nil {
-			continue
-		}
-		for _, w := range strings.FieldsFunc(pr.Title, func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\''
-		}) {
-			lw := strings.ToLower(w)
-			if strings.HasPrefix(fold(lw), p) && !seen[lw] {
-				seen[lw] = true
-				out = append(out, lw)
+		for _, h := range res.Hits {
+			p, err := indexer.DecodeStored(h.Fields)
+			if err != nil {
+				continue
+			}
+			lang := textLangOf(p.Lang)
+			if counts[lang] == nil {
+				counts[lang] = map[string]map[string]int{}
+			}
+			seen := map[string]bool{}
+			for i, w := range titleWords(p.Title) {
+				if utf8.RuneCountInString(w) < minSuggestWord {
+					continue
+				}
+				if i == 0 && lang != "de" {
+					w = strings.ToLower(w) // sentence case, except German nouns
+				}
+				key := fold(w)
+				if seen[w] {
+					continue
+				}
+				seen[w] = true
+				if counts[lang][key] == nil {
+					counts[lang][key] = map[string]int{}
+				}
+				counts[lang][key][w]++
 			}
 		}
+		read += len(res.Hits)
+		if len(res.Hits) < suggestLoadSize {
+			break
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+	for lang, byKey := range counts {
+		list := make([]titleWord, 0, len(byKey))
+		for key, forms := range byKey {
+			tw := titleWord{key: key}
+			for text, n := range forms {
+				tw.count += n
+				if n > forms[tw.text] || n == forms[tw.text] && (tw.text == "" || text < tw.text) {
+					tw.text = text
+				}
+			}
+			list = append(list, tw)
+		}
+		slices.SortFunc(list, func(a, b titleWord) int { return strings.Compare(a.key, b.key) })
+		out.words[lang] = list
 	}
 	return out, nil
+}
+
+// textLangOf maps a practice language to its text-field language.
+func textLangOf(lang string) string {
+	if slices.Contains(textLangs, lang) {
+		return lang
+	}
+	return indexer.LangOther
+}
+
+// titleWords splits a title into words (letters, digits, inner hyphens
+// and apostrophes), dropping an English possessive "'s".
+func titleWords(title string) []string {
+	fields := strings.FieldsFunc(title, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\'' && r != '’'
+	})
+	out := fields[:0]
+	for _, w := range fields {
+		w = strings.Trim(w, "-'’")
+		for _, s := range []string{"'s", "’s"} {
+			w = strings.TrimSuffix(w, s)
+		}
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// complete returns up to n words of lang's titles starting with p
+// (folded), the most used first, then the shortest.
+func (w *wordList) complete(lang, p string, n int) []string {
+	list := w.words[textLangOf(lang)]
+	i, _ := slices.BinarySearchFunc(list, p, func(tw titleWord, p string) int { return strings.Compare(tw.key, p) })
+	var hits []titleWord
+	for ; i < len(list) && strings.HasPrefix(list[i].key, p); i++ {
+		hits = append(hits, list[i])
+	}
+	slices.SortStableFunc(hits, func(a, b titleWord) int {
+		if c := cmp.Compare(b.count, a.count); c != 0 {
+			return c
+		}
+		return cmp.Compare(len(a.key), len(b.key))
+	})
+	out := make([]string, 0, min(n, len(hits)))
+	for _, h := range hits[:min(n, len(hits))] {
+		out = append(out, h.text)
+	}
+	return out
 }
 
 // anyPrefix reports whether a form, or a word inside it, starts with p
-// (p already folded).
+// (forms and p already folded).
 func anyPrefix(forms []string, p string) bool {
 	for _, f := range forms {
-		f = fold(f)
 		if strings.HasPrefix(f, p) {
 			return true
 		}

@@ -283,7 +283,9 @@ func TestCrawlSearchImport(t *testing.T) {
 		t.Errorf("import = exit %d\nstdout %s\nstderr %s\nwant 2 imported, lines 2 and 3 reported, exit 1", code, out, stderr)
 	}
 	imp := searchJSON(t, "--index", filepath.Join(filepath.Dir(cfg), "index"), "Quartiersrat")
-	if imp.Total != 1 || imp.Hits[0].ID != "imp-1" || imp.Hits[0].Cities[0] != "Lisbon" {
+	// First, not alone: compound splitting lets "Quartiersrat" match other
+	// Quartier- words of the demo corpus too.
+	if imp.Total == 0 || imp.Hits[0].ID != "imp-1" || imp.Hits[0].Cities[0] != "Lisbon" {
 		t.Errorf("imported practice not found as normalised: %+v", imp.Hits)
 	}
 

@@ -97,7 +97,9 @@ func TestAPISearch(t *testing.T) {
 		}
 	}
 	res := decode[search.Result](t, rec)
-	if res.Query != "Wohnen" || res.Total != 3 || len(res.Hits) != 3 || res.Size != 10 || res.Page != 1 {
+	// Three practices say "Wohnen" or are tagged housing; the lexicon adds
+	// those that speak of housing in other words (Unterkunft, logement).
+	if res.Query != "Wohnen" || res.Total < 3 || len(res.Hits) != int(res.Total) || res.Size != 10 || res.Page != 1 {
 		t.Errorf("Wohnen: query %q total %d hits %d", res.Query, res.Total, len(res.Hits))
 	}
 	if res.Hits[0].Lang != "de" {
