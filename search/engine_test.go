@@ -340,6 +340,23 @@ func TestSearchHyphenatedWordsAreExact(t *testing.T) {
 	}
 }
 
+// An excluded city name excludes the city's practices in every language,
+// whatever form of the name their text uses.
+func TestSearchExcludedCityInAnyLanguage(t *testing.T) {
+	all := doSearch(t, "q=-Nobody&size=100")
+	for _, q := range []string{"q=-Lissabon&size=100", "q=-Lisbonne&size=100&ui=fr", "q=-LISBOA&size=100"} {
+		res := doSearch(t, q)
+		if res.Total == 0 || res.Total >= all.Total {
+			t.Errorf("%s: total %d of %d", q, res.Total, all.Total)
+		}
+		for _, h := range res.Hits {
+			if slices.Contains(h.Cities, "Lisbon") {
+				t.Errorf("%s returned the Lisbon practice %q (%s)", q, h.Title, h.Lang)
+			}
+		}
+	}
+}
+
 func TestSearchOddQueries(t *testing.T) {
 	for _, q := range []string{`"`, `""`, `"a`, `-`, `--`, `*`, `*a*`, `/.*/`, `a~99`, `((((`, `city:lyon`, `title_en:x`,
 		"\x00", "\u202e\u200f", `+-&&||!(){}[]^"~*?:\/`, strings.Repeat("refugees ", 2000), strings.Repeat("é", 10000), "-refugees"} {

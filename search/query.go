@@ -161,6 +161,15 @@ func buildQuery(p *plan, r Request, skip string, fuzzy bool) query.Query {
 	for _, t := range p.pq.Terms {
 		if t.Exclude {
 			top.AddMustNot(textClauses(t, 1))
+			// "-Barcelona" also excludes the practices of Barcelona written
+			// in other languages ("Barcelone"): the city field holds one name
+			// for all of them. Themes are not excluded this way: "-sport"
+			// means the word, not every practice tagged sport.
+			if c, ok := indexer.LookupCity(t.Text); ok {
+				q := bleve.NewTermQuery(c.Name)
+				q.SetField(fieldCity)
+				top.AddMustNot(q)
+			}
 		}
 	}
 	if text == nil {
