@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -16,6 +17,9 @@ import (
 // lockTimeout bounds how long Open waits for another holder of the index
 // to let go before it reports ErrLocked.
 const lockTimeout = "2s"
+
+// lockWait is lockTimeout for the lock file taken before the index.
+const lockWait = 2 * time.Second
 
 // batchSize is how many documents go into one Bleve batch.
 const batchSize = 200
@@ -29,8 +33,10 @@ const metaFile = "index_meta.json"
 // concurrent use.
 type Index struct {
 	dir     string
-	lockKey string // dir as registered in openDirs
+	lockKey string // dir as registered in openDirs: absolute, symlinks resolved
 	alias   bleve.IndexAlias
+	lock    *dirLock   // <dir>.lock, held until Close; nil for a rebuild's scratch index
+	rebuild sync.Mutex // one Rebuild at a time
 
 	mu     sync.RWMutex // guards live and closed; writers hold it shared
 	live   bleve.Index
@@ -49,6 +55,10 @@ var openDirs = struct {
 // another process holds the index, Open fails within about two seconds with
 // an error wrapping ErrLocked ("index in use: <dir>"); so does a second Open
 // of the same directory in this process before Close.
+//
+// Open first takes the lock file <dir>.lock, then repairs what an
+// interrupted Rebuild left (see Rebuild): a <dir>.next is removed, and when
+// <dir> is missing but <dir>.old holds an index, <dir>.old is moved back.
 func Open(dir string) (*Index, error) {
 	if dir == "" {
 		return nil, errors.New("open index: empty directory name")
@@ -64,15 +74,33 @@ func Open(dir string) (*Index, error) {
 	}
 	openDirs.m[key] = true
 	openDirs.Unlock()
-
-	live, err := openOrCreate(dir)
-	if err != nil {
+	release := func() {
 		openDirs.Lock()
 		delete(openDirs.m, key)
 		openDirs.Unlock()
+	}
+
+	lock, err := lockDir(key, lockWait)
+	if errors.Is(err, ErrLocked) {
+		release()
+		return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
+	}
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	if err := recoverRebuild(key); err != nil {
+		lock.unlock()
+		release()
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	live, err := openOrCreate(dir)
+	if err != nil {
+		lock.unlock()
+		release()
 		return nil, err
 	}
-	return &Index{dir: dir, lockKey: key, live: live, alias: bleve.NewIndexAlias(live)}, nil
+	return &Index{dir: dir, lockKey: key, lock: lock, live: live, alias: bleve.NewIndexAlias(live)}, nil
 }
 
 // lockKey names dir the same way however it was spelled.
@@ -140,6 +168,9 @@ func (ix *Index) Close() error {
 	ix.closed = true
 	_ = ix.alias.Close() // only marks the alias closed
 	err := ix.live.Close()
+	if uerr := ix.lock.unlock(); err == nil && uerr != nil {
+		err = uerr
+	}
 	openDirs.Lock()
 	delete(openDirs.m, ix.lockKey)
 	openDirs.Unlock()
@@ -150,9 +181,9 @@ func (ix *Index) Close() error {
 }
 
 // Bleve returns the index searches run against: an IndexAlias over the live
-// index. Use its SearchInContext; writes go through Upsert, Delete and
-// Session.
-func (ix *Index) Bleve() bleve.Index { return ix.alias }
+// index, which a Rebuild repoints at the rebuilt one. Use its
+// SearchInContext; writes go through Upsert, Delete and Session.
+func (ix *Index) Bleve() bleve.Index { return served{IndexAlias: ix.alias, ix: ix} }
 
 // Dir returns the directory the index lives in, as given to Open.
 func (ix *Index) Dir() string { return ix.dir }

@@ -60,8 +60,8 @@ func openIndex(dir, cmd string) (*indexer.Index, error) {
 	if errors.Is(err, indexer.ErrLocked) {
 		hint := "stop the other casebook process first"
 		if cmd == "crawl" {
-			hint = "if `casebook serve` holds it, trigger the crawl through its admin API instead: " +
-				`curl -X POST -H "Authorization: Bearer $CASEBOOK_ADMIN_TOKEN" http://ADDR/api/v1/admin/crawls`
+			hint = "if `casebook serve` holds it, run the crawl through the server instead: " +
+				"casebook crawl --server URL --token-env VAR (VAR names the environment variable holding its admin token)"
 		}
 		return nil, fmt.Errorf("index %s is in use by another process; %s", dir, hint)
 	}
@@ -107,6 +107,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	jobs, token, err := newJobRunner(ctx, t.cfg, ix, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer jobs.Close()
 	srv, err := server.New(server.Config{
 		Engine:         search.New(ix),
 		Index:          ix,
@@ -114,6 +120,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		TrustedProxies: t.cfg.Server.TrustedProxies,
 		Logger:         log,
 		Version:        versionString(),
+		AdminToken:     token,
+		Jobs:           jobs,
 	})
 	if err != nil {
 		ln.Close()
@@ -132,8 +140,14 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&sources, "source", "crawl only this source (repeatable)")
 	fs.BoolVar(&full, "full", false, "refetch every page, ignoring caches")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	var serverURL, tokenEnv string
+	fs.StringVar(&serverURL, "server", "", "run the crawl on this running casebook serve (its base URL) through the admin API")
+	fs.StringVar(&tokenEnv, "token-env", "", "with --server: environment variable holding the admin token")
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
+	}
+	if serverURL != "" {
+		return runRemoteCrawl(ctx, serverURL, tokenEnv, sources, full, asJSON, stdout, stderr)
 	}
 	t, err := resolveTarget(config, "", true)
 	if err != nil {
@@ -160,7 +174,11 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		progress = newCrawlProgress(stderr)
 		opts.Progress = progress.update
 	}
-	sum, runErr := recrawl.Run(ctx, crawler.New(ccfg), ix, srcs, opts)
+	run := recrawl.Run
+	if full && len(sources) == 0 {
+		run = recrawl.RunRebuild // every source: rebuilt beside the index, swapped in when complete
+	}
+	sum, runErr := run(ctx, crawler.New(ccfg), ix, srcs, opts)
 	if progress != nil {
 		progress.finish()
 	}

@@ -66,10 +66,23 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "crawling %d demo member sites on loopback…\n", len(sites.Sources()))
 	start := time.Now()
 	c := crawler.New(crawler.Config{AllowPrivateNetworks: true, Logger: log})
-	sum, err := recrawl.Run(ctx, c, ix, sites.Sources(), recrawl.Options{Logger: log})
-	printSummary(stdout, sum)
+	// The first crawl is a job like those started from the admin page, so
+	// the page shows it in the history and as each source's last crawl.
+	jobs, err := recrawl.NewRunner(ctx, recrawl.RunnerConfig{Index: ix, Crawler: c, Sources: sites.Sources(), Logger: log})
+	if err != nil {
+		return fmt.Errorf("crawl jobs: %w", err)
+	}
+	defer jobs.Close()
+	job, err := jobs.Submit(recrawl.Request{Trigger: "demo"})
 	if err != nil {
 		return fmt.Errorf("demo crawl: %w", err)
+	}
+	if job, err = jobs.Wait(ctx, job.ID); err != nil {
+		return fmt.Errorf("demo crawl: %w", err)
+	}
+	printSummary(stdout, recrawl.Summary{Sources: job.Reports, Total: job.Pages, OK: job.Status == recrawl.StatusSucceeded})
+	if job.Status != recrawl.StatusSucceeded {
+		return fmt.Errorf("demo crawl %s: %s", job.Status, job.Error)
 	}
 	n, _ := ix.Count(ctx)
 	fmt.Fprintf(stdout, "indexed %d practices in %.1fs\n", n, time.Since(start).Seconds())
@@ -84,6 +97,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		AllowedOrigins: []string{"*"},
 		Logger:         newLogger(stderr, slog.LevelInfo, false),
 		Version:        versionString(),
+		AdminToken:     token,
+		Jobs:           jobs,
 	})
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
@@ -91,6 +106,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(stdout, "\ncasebook demo is ready: %s\n", url)
 	fmt.Fprintf(stdout, "  API:         %sapi/v1/search?q=housing\n", url)
+	fmt.Fprintf(stdout, "  admin:       %sadmin\n", url)
 	fmt.Fprintf(stdout, "  admin token: %s\n", token)
 	for _, s := range sites.Sources() {
 		fmt.Fprintf(stdout, "  member site: %-12s %s\n", s.Name, sites.URL(s.Name))

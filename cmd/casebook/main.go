@@ -4,6 +4,7 @@
 //	casebook demo    [--addr 127.0.0.1:8080] [--data DIR]
 //	casebook serve   --config FILE [--addr ADDR]
 //	casebook crawl   --config FILE [--source NAME]... [--full] [--json]
+//	casebook crawl   --server URL --token-env VAR [--source NAME]... [--full] [--json]
 //	casebook import  --config FILE DOCS.jsonl
 //	casebook search  --config FILE [--lang L] [--city C] [--theme T] [--json] QUERY...
 //	casebook version
@@ -67,7 +68,7 @@ func commands() []command {
 	return []command{
 		{"demo", "demo [--addr 127.0.0.1:8080] [--data DIR]", runDemo},
 		{"serve", "serve --config FILE [--addr ADDR]", runServe},
-		{"crawl", "crawl --config FILE [--source NAME]... [--full] [--json]", runCrawl},
+		{"crawl", "crawl (--config FILE | --server URL --token-env VAR) [--source NAME]... [--full] [--json]", runCrawl},
 		{"import", "import --config FILE DOCS.jsonl", runImport},
 		{"search", "search --config FILE [--lang L] [--city C] [--theme T] [--page N] [--size N] [--json] QUERY...", runSearch},
 		{"version", "version", runVersion},

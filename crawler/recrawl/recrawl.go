@@ -86,6 +86,11 @@ type Options struct {
 	// sitemap lastmod shortcut (casebook crawl --full).
 	Full   bool
 	Logger *slog.Logger // nil = slog.Default()
+
+	// keptFailed, when set, is called for each page that failed without
+	// saying it is gone (5xx, timeout): in place its practice is kept; a
+	// rebuild would lose it.
+	keptFailed func(source, url string)
 }
 
 // ErrSourcesFailed is wrapped by Run's error when one or more sources failed
@@ -176,6 +181,9 @@ func runSource(ctx context.Context, c *crawler.Crawler, ix *indexer.Index, src c
 			note(ev.URL, ev.Err)
 			if ev.Status != 404 && ev.Status != 410 {
 				sess.Keep(ev.URL) // a flaky page keeps its practice
+				if opts.keptFailed != nil {
+					opts.keptFailed(src.Name, ev.URL)
+				}
 			}
 		}
 		if opts.Progress != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/casebook-project/casebook/crawler/recrawl"
 	"github.com/casebook-project/casebook/indexer"
 	"github.com/casebook-project/casebook/search"
 )
@@ -32,6 +33,8 @@ type Config struct {
 	TrustedProxies []string       // whose X-Forwarded-For is believed; nil = none
 	Logger         *slog.Logger   // nil = slog.Default()
 	Version        string
+	AdminToken     string          // bearer token of the admin API; "" = admin disabled (403)
+	Jobs           *recrawl.Runner // runs the crawls started through the admin API; nil = admin disabled
 }
 
 // Timeouts of the http.Server run by Serve.
@@ -55,6 +58,7 @@ type Server struct {
 	version string
 	pages   *template.Template
 	router  *gin.Engine
+	admin   *admin
 }
 
 // New builds a Server. It fails when Engine is nil or a trusted proxy is not
@@ -69,6 +73,7 @@ func New(cfg Config) (*Server, error) {
 		log:     cfg.Logger,
 		origins: map[string]bool{},
 		version: cfg.Version,
+		admin:   newAdmin(cfg),
 	}
 	if s.index == nil {
 		s.index = cfg.Engine.Index()
@@ -97,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("server: trusted_proxies: %w", err)
 	}
-	r.Use(s.recovery, s.limitURI, s.logRequests, s.securityHeaders, s.cors)
+	r.Use(s.recovery, s.limitURI, s.logRequests, s.securityHeaders, s.corsPublic)
 	s.routes(r)
 	s.router = r
 	return s, nil
@@ -110,12 +115,20 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/practices/:id", s.handle(s.apiPractice))
 	api.GET("/facets", s.handle(s.apiFacets))
 	api.GET("/suggest", s.handle(s.apiSuggest))
+	adm := api.Group("/admin", s.adminAuth)
+	adm.POST("/crawls", s.handle(s.adminStartCrawl))
+	adm.GET("/crawls", s.handle(s.adminListCrawls))
+	adm.GET("/crawls/:id", s.handle(s.adminGetCrawl))
+	adm.DELETE("/crawls/:id", s.handle(s.adminCancelCrawl))
+	adm.GET("/crawls/:id/events", s.handle(s.adminCrawlEvents))
+	adm.GET("/sources", s.handle(s.adminSources))
 
 	r.GET("/healthz", s.handle(s.healthz))
 	r.GET("/readyz", s.handle(s.readyz))
 
 	r.GET("/", s.handlePage(s.searchPage))
 	r.GET("/p/:id", s.handlePage(s.practicePage))
+	r.GET("/admin", s.handlePage(s.adminPage))
 	r.GET("/static/*file", s.static)
 
 	r.NoRoute(s.notFound)
