@@ -118,6 +118,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Index:          ix,
 		AllowedOrigins: t.cfg.Server.AllowedOrigins,
 		TrustedProxies: t.cfg.Server.TrustedProxies,
+		RateLimit:      t.cfg.rateLimit(),
 		Logger:         log,
 		Version:        versionString(),
 		AdminToken:     token,

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/casebook-project/casebook/crawler"
+	"github.com/casebook-project/casebook/search/server"
 )
 
 // fileConfig mirrors the YAML file of CONTRACT §2. Every key is optional but
@@ -402,6 +403,14 @@ func (c *fileConfig) crawlerSettings() crawler.Config {
 		MaxPageBytes:         c.Crawler.MaxPageBytes,
 		AllowPrivateNetworks: c.Crawler.AllowPrivateNetworks,
 	}
+}
+
+// rateLimit is server.rate_limit for the server; nil when absent.
+func (c *fileConfig) rateLimit() *server.RateLimit {
+	if c.Server.RateLimit == nil {
+		return nil
+	}
+	return &server.RateLimit{PerSecond: c.Server.RateLimit.PerSecond, Burst: c.Server.RateLimit.Burst}
 }
 
 // crawlSources returns the configured sources, or only those named.

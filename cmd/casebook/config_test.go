@@ -19,6 +19,9 @@ func TestParseConfigContractExample(t *testing.T) {
 	if cfg.Server.RateLimit == nil || cfg.Server.RateLimit.PerSecond != 20 || cfg.Server.RateLimit.Burst != 40 {
 		t.Errorf("rate_limit = %+v, want 20/40", cfg.Server.RateLimit)
 	}
+	if rl := cfg.rateLimit(); rl == nil || rl.PerSecond != 20 || rl.Burst != 40 {
+		t.Errorf("server rate limit = %+v, want 20/s burst 40", rl)
+	}
 	if cfg.Crawler.Delay.Duration != time.Second || cfg.Crawler.Timeout.Duration != 20*time.Second {
 		t.Errorf("crawler delay/timeout = %v/%v", cfg.Crawler.Delay, cfg.Crawler.Timeout)
 	}

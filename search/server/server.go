@@ -35,6 +35,7 @@ type Config struct {
 	Version        string
 	AdminToken     string          // bearer token of the admin API; "" = admin disabled (403)
 	Jobs           *recrawl.Runner // runs the crawls started through the admin API; nil = admin disabled
+	RateLimit      *RateLimit      // per-client budget of the public API; nil = no limit
 }
 
 // Timeouts of the http.Server run by Serve.
@@ -59,6 +60,7 @@ type Server struct {
 	pages   *template.Template
 	router  *gin.Engine
 	admin   *admin
+	limiter *clientLimiter // nil: no rate limit
 }
 
 // New builds a Server. It fails when Engine is nil or a trusted proxy is not
@@ -74,6 +76,7 @@ func New(cfg Config) (*Server, error) {
 		origins: map[string]bool{},
 		version: cfg.Version,
 		admin:   newAdmin(cfg),
+		limiter: newClientLimiter(cfg.RateLimit),
 	}
 	if s.index == nil {
 		s.index = cfg.Engine.Index()
@@ -102,7 +105,7 @@ func New(cfg Config) (*Server, error) {
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("server: trusted_proxies: %w", err)
 	}
-	r.Use(s.recovery, s.limitURI, s.logRequests, s.securityHeaders, s.corsPublic)
+	r.Use(s.recovery, s.limitURI, s.logRequests, s.securityHeaders, s.corsPublic, s.limitRate)
 	s.routes(r)
 	s.router = r
 	return s, nil
