@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -15,6 +14,10 @@ import (
 	"github.com/casebook-project/casebook/indexer"
 	"github.com/casebook-project/casebook/search"
 )
+
+// searchPageCSP lets the search page run its own script (/static/page.js),
+// which fetches the page's own URLs; nothing inline, nothing from elsewhere.
+const searchPageCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // page is what every page template gets.
 type page struct {
@@ -72,10 +75,11 @@ type facetView struct {
 }
 
 type facetLink struct {
-	Label    string
-	Count    int
-	Selected bool
-	URL      string
+	Facet, Value string // data attributes page.js uses to keep focus on the toggled value
+	Label        string
+	Count        string // formatted for the interface language
+	Selected     bool
+	URL          string
 }
 
 type sortLink struct {
@@ -147,7 +151,7 @@ func (s *Server) searchPage(c *gin.Context) error {
 	if res.Total == 1 {
 		view.Total = msg(ui, "results_one")
 	} else {
-		view.Total = fmt.Sprintf(msg(ui, "results_many"), res.Total)
+		view.Total = strings.Replace(msg(ui, "results_many"), "%d", formatInt(ui, int64(res.Total)), 1)
 	}
 	for _, h := range res.Hits {
 		view.Hits = append(view.Hits, hitViewOf(h, ui))
@@ -156,7 +160,8 @@ func (s *Server) searchPage(c *gin.Context) error {
 		fv := facetView{Name: f, Title: msg(ui, f)}
 		for _, v := range res.Facets[f] {
 			fv.Values = append(fv.Values, facetLink{
-				Label: v.Label, Count: v.Count, Selected: v.Selected, URL: toggleURL(req, f, v.Value, v.Selected),
+				Facet: f, Value: v.Value, Label: v.Label, Count: formatInt(ui, int64(v.Count)),
+				Selected: v.Selected, URL: toggleURL(req, f, v.Value, v.Selected),
 			})
 		}
 		if len(fv.Values) > 0 {
@@ -292,6 +297,7 @@ type practiceView struct {
 	Country      string
 	Themes       []string
 	Lang         string
+	Published    string // formatted for the interface language
 	Translations []translationLink
 	Back         string
 }
@@ -314,12 +320,13 @@ func (s *Server) practicePage(c *gin.Context) error {
 		return err
 	}
 	view := practiceView{
-		page:     newPage(c, ui, p.Title),
-		P:        p,
-		Original: safeURL(p.URL),
-		Country:  search.FacetLabel(search.FacetCountry, p.Country, ui),
-		Lang:     search.FacetLabel(search.FacetLang, p.Lang, ui),
-		Back:     "/?ui=" + ui,
+		page:      newPage(c, ui, p.Title),
+		P:         p,
+		Original:  safeURL(p.URL),
+		Country:   search.FacetLabel(search.FacetCountry, p.Country, ui),
+		Lang:      search.FacetLabel(search.FacetLang, p.Lang, ui),
+		Back:      "/?ui=" + ui,
+		Published: formatDate(ui, p.Published),
 	}
 	for _, city := range p.Cities {
 		view.Cities = append(view.Cities, search.FacetLabel(search.FacetCity, city, ui))
@@ -419,6 +426,9 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 		return
 	}
 	c.Header("Content-Language", pageLang(data))
+	if name == "search" {
+		c.Header("Content-Security-Policy", searchPageCSP)
+	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 

@@ -133,6 +133,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/p/:id", s.handlePage(s.practicePage))
 	r.GET("/admin", s.handlePage(s.adminPage))
 	r.GET("/static/*file", s.static)
+	r.GET("/widget.js", s.widget)
 
 	r.NoRoute(s.notFound)
 }
