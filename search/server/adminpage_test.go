@@ -306,17 +306,25 @@ func (f *fakeAdmin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // chromium finds a Chromium or Chrome binary; the browser test skips
 // without one, except on CI (CI=true) where it must run.
-func chromium(t *testing.T) string {
+func chromium(t *testing.T, what string) string {
 	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+	candidates := []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+	switch v := os.Getenv("CASEBOOK_CHROMIUM"); v {
+	case "":
+	case "none": // pretend this machine has no browser
+		candidates = nil
+	default:
+		candidates = []string{v}
+	}
+	for _, name := range candidates {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
 	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is not installed; CI=true requires the browser test of /admin")
+		t.Fatalf("Chromium is not installed; CI=true requires the browser test of %s (apt-get install chromium)", what)
 	}
-	t.Skip("Chromium is not installed (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome): skipping the browser test of /admin")
+	t.Skipf("Chromium is not installed (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome; or set CASEBOOK_CHROMIUM): skipping the browser test of %s", what)
 	return ""
 }
 
@@ -331,7 +339,7 @@ func TestAdminPageBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	bin := chromium(t)
+	bin := chromium(t, "/admin")
 	t.Run("sse", func(t *testing.T) {
 		adminBrowser(t, bin, &fakeAdmin{token: "s3cret-admin-token", release: make(chan struct{})}, "live")
 	})
@@ -503,7 +511,7 @@ func TestAdminPageBrowserLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	bin := chromium(t)
+	bin := chromium(t, "/admin")
 	const token = "page-live-token"
 	f := newAdmFixture(t, token)
 	f.gate.shutAfter(8) // the demo sites answer 8 requests, then hold the crawl

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,22 +18,6 @@ import (
 	"github.com/casebook-project/casebook/search"
 	"github.com/casebook-project/casebook/search/searchtest"
 )
-
-// pgChromium finds Chromium for the search page's browser test; without
-// it the test skips, except on CI (CI=true) where it must run.
-func pgChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is not installed; CI=true requires the browser test of the search page")
-	}
-	t.Skip("Chromium is not installed (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome): skipping the browser test of the search page")
-	return ""
-}
 
 // pgArtefact returns where a test artefact named name is written:
 // under $CASEBOOK_ARTEFACTS when set, else in the test's temp dir.
@@ -94,7 +77,7 @@ func TestSearchPageBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	bin := pgChromium(t)
+	bin := chromium(t, "the search page")
 	axe, err := os.ReadFile("testdata/axe/axe.min.js")
 	if err != nil {
 		t.Fatalf("axe-core: %v", err)

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -25,22 +24,6 @@ import (
 	"github.com/casebook-project/casebook/search/searchtest"
 	"github.com/casebook-project/casebook/search/server"
 )
-
-// wdChromium finds Chromium for the widget's browser test; without one
-// the test skips, except on CI (CI=true) where it must run.
-func wdChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is not installed; CI=true requires the browser test of the widget")
-	}
-	t.Skip("Chromium is not installed (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome): skipping the browser test of the widget")
-	return ""
-}
 
 // wdHostCSS is the host site's stylesheet: styles that would leak into a
 // careless widget (inherited colour and font, a global li rule, an input
@@ -77,7 +60,7 @@ func TestWidgetBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	bin := wdChromium(t)
+	bin := chromium(t, "the widget")
 	axe, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
