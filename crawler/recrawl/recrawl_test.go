@@ -47,6 +47,19 @@ func site(robots string, linked []string, pages map[string]string, headers map[s
 	return a
 }
 
+// lisbonSource is the configured source of the fake member site at base:
+// its listing /list links to the practices under /p/.
+func lisbonSource(base string) crawler.Source {
+	return crawler.Source{
+		Name:      "lisbon",
+		Network:   "Intercultural Cities",
+		StartURLs: []string{base + "/list"},
+		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
+		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
+		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
+	}
+}
+
 const body = "The city opened a housing advice desk for newcomers in the Mouraria district, with mediators who speak Bengali, Nepali and Portuguese, and a fund that guarantees the first rent."
 
 func TestRunAddsUpdatesRemovesAndKeeps(t *testing.T) {
@@ -64,14 +77,7 @@ func TestRunAddsUpdatesRemovesAndKeeps(t *testing.T) {
 		"/p/d": page("Practice D", body),
 	}
 	fake := crawlertest.ServeArchive(t, site(robots, []string{"/p/a", "/p/b", "/p/c", "/p/d"}, pages, nil))
-	src := crawler.Source{
-		Name:      "lisbon",
-		Network:   "Intercultural Cities",
-		StartURLs: []string{fake.URL + "/list"},
-		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
-		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
-		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
-	}
+	src := lisbonSource(fake.URL)
 	c := crawler.New(crawler.Config{AllowPrivateNetworks: true, RetryBase: time.Millisecond})
 	ctx := t.Context()
 
@@ -177,13 +183,7 @@ func TestRunIncremental(t *testing.T) {
 		"/p/b": "Last-Modified: Wed, 01 Jan 2020 10:00:00 GMT",
 	}
 	fake := crawlertest.ServeArchive(t, site(robots, []string{"/p/a", "/p/b"}, pages, headers))
-	src := crawler.Source{
-		Name:      "lisbon",
-		StartURLs: []string{fake.URL + "/list"},
-		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
-		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
-		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
-	}
+	src := lisbonSource(fake.URL)
 	c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
 	ctx := t.Context()
 	run := func(name string, opts recrawl.Options, want recrawl.Counts) {
@@ -260,13 +260,7 @@ func TestRunRedirectMovesPractice(t *testing.T) {
 	robots := "User-agent: *\nAllow: /\n"
 	fake := crawlertest.ServeArchive(t, site(robots, []string{"/p/old"}, map[string]string{"/p/old": page("Moving practice", body)},
 		map[string]string{"/p/old": `ETag: "m1"`}))
-	src := crawler.Source{
-		Name:      "lisbon",
-		StartURLs: []string{fake.URL + "/list"},
-		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
-		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
-		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
-	}
+	src := lisbonSource(fake.URL)
 	c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
 	if _, err := recrawl.Run(t.Context(), c, ix, []crawler.Source{src}, recrawl.Options{}); err != nil {
 		t.Fatal(err)
@@ -307,13 +301,7 @@ func TestRunHostGivenUpRemovesNothing(t *testing.T) {
 		pages[p] = page(fmt.Sprintf("Practice %d", i), body)
 	}
 	fake := crawlertest.ServeArchive(t, site(robots, linked, pages, nil))
-	src := crawler.Source{
-		Name:      "lisbon",
-		StartURLs: []string{fake.URL + "/list"},
-		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
-		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
-		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
-	}
+	src := lisbonSource(fake.URL)
 	c := crawler.New(crawler.Config{AllowPrivateNetworks: true, RetryBase: time.Millisecond, Concurrency: 1})
 	if _, err := recrawl.Run(t.Context(), c, ix, []crawler.Source{src}, recrawl.Options{}); err != nil {
 		t.Fatal(err)
@@ -359,13 +347,7 @@ func TestRunKeepsTranslationsOfUnchangedPages(t *testing.T) {
 	headers := map[string]string{"/p/en": `ETag: "en1"`, "/p/fr": `ETag: "fr1"`}
 	// The listing links to the English page only.
 	fake := crawlertest.ServeArchive(t, site("User-agent: *\nAllow: /\n", []string{"/p/en"}, pages, headers))
-	src := crawler.Source{
-		Name:      "lisbon",
-		StartURLs: []string{fake.URL + "/list"},
-		Include:   []*regexp.Regexp{regexp.MustCompile(`^/p/`)},
-		Follow:    []*regexp.Regexp{regexp.MustCompile(`^/list$`)},
-		Fields:    crawler.Fields{Title: "h1", Body: ".body", City: ".city", Themes: ".tags li"},
-	}
+	src := lisbonSource(fake.URL)
 	c := crawler.New(crawler.Config{AllowPrivateNetworks: true})
 	for i, want := range []recrawl.Counts{
 		{Fetched: 3, Added: 2},     // listing, en, fr (found through hreflang)
