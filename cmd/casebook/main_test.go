@@ -237,6 +237,9 @@ func TestCrawlSearchImport(t *testing.T) {
 
 	// Text summary.
 	code, out, progress := runCmd(t, "crawl", "--config", cfg)
+	if code != 0 {
+		t.Errorf("text crawl = exit %d, want 0:\n%s", code, progress)
+	}
 	for _, want := range []string{"source", "fetched", "unchanged", "icc", "oive", "duesseldorf", "hub", "total"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("crawl summary lacks %q:\n%s", want, out)

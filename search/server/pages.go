@@ -24,7 +24,6 @@ type page struct {
 	UI       string
 	Title    string
 	Switcher []langLink
-	m        map[string]string
 }
 
 // T returns the message key in the page's language.
