@@ -22,18 +22,37 @@ type headerLog struct {
 
 func (l *headerLog) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &codeWriter{ResponseWriter: w, code: http.StatusOK}
-		h.ServeHTTP(rec, r)
+		// Count the request before answering it: the crawl cannot return
+		// before the answer, so the count belongs to the crawl that sent it.
 		l.mu.Lock()
-		defer l.mu.Unlock()
 		l.requests++
 		if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
 			l.withCond++
 		}
+		l.mu.Unlock()
+		rec := &codeWriter{ResponseWriter: w, code: http.StatusOK}
+		h.ServeHTTP(rec, r)
 		if rec.code == http.StatusNotModified {
+			l.mu.Lock()
 			l.notModified++
+			l.mu.Unlock()
 		}
 	})
+}
+
+// reset starts a new count; handlers may still be finishing the previous
+// crawl's last answers, hence the lock.
+func (l *headerLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.requests, l.withCond, l.notModified = 0, 0, 0
+}
+
+// counts reads the counters under the lock.
+func (l *headerLog) counts() (requests, withCond, notModified int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.requests, l.withCond, l.notModified
 }
 
 type codeWriter struct {
@@ -83,11 +102,11 @@ func TestRunDemoTwice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first crawl: %v", err)
 	}
-	if first.Total.Added == 0 || log.withCond != 0 {
-		t.Fatalf("first crawl: %+v, %d conditional requests", first.Total, log.withCond)
+	if _, cond, _ := log.counts(); first.Total.Added == 0 || cond != 0 {
+		t.Fatalf("first crawl: %+v, %d conditional requests", first.Total, cond)
 	}
 
-	log = headerLog{}
+	log.reset()
 	second, err := recrawl.Run(t.Context(), c, ix, sources, recrawl.Options{})
 	if err != nil {
 		t.Fatalf("second crawl: %v", err)
@@ -95,20 +114,22 @@ func TestRunDemoTwice(t *testing.T) {
 	if second.Total.Unchanged != first.Total.Added || second.Total.Added+second.Total.Updated+second.Total.Removed+second.Total.Failed != 0 {
 		t.Errorf("second crawl %+v; want all %d practices unchanged and nothing else", second.Total, first.Total.Added)
 	}
-	if log.withCond == 0 || log.notModified == 0 {
-		t.Errorf("second crawl: %d conditional requests, %d answered 304; want some of each", log.withCond, log.notModified)
+	requests, cond, notModified := log.counts()
+	if cond == 0 || notModified == 0 {
+		t.Errorf("second crawl: %d conditional requests, %d answered 304; want some of each", cond, notModified)
 	}
 	t.Logf("second crawl: %d requests (%d conditional, %d answered 304) against %d pages fetched in the first; counts %+v",
-		log.requests, log.withCond, log.notModified, first.Total.Fetched, second.Total)
+		requests, cond, notModified, first.Total.Fetched, second.Total)
 
-	log = headerLog{}
+	log.reset()
 	full, err := recrawl.Run(t.Context(), c, ix, sources, recrawl.Options{Full: true})
 	if err != nil {
 		t.Fatalf("full crawl: %v", err)
 	}
-	if log.withCond != 0 || full.Total.Fetched != first.Total.Fetched || full.Total.Unchanged != first.Total.Added {
+	_, cond, _ = log.counts()
+	if cond != 0 || full.Total.Fetched != first.Total.Fetched || full.Total.Unchanged != first.Total.Added {
 		t.Errorf("full crawl %+v with %d conditional requests; want %d fetched, %d unchanged, none conditional",
-			full.Total, log.withCond, first.Total.Fetched, first.Total.Added)
+			full.Total, cond, first.Total.Fetched, first.Total.Added)
 	}
 }
 
