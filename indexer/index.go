@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -41,6 +42,8 @@ type Index struct {
 	mu     sync.RWMutex // guards live and closed; writers hold it shared
 	live   bleve.Index
 	closed bool
+
+	gen atomic.Uint64 // Generation: bumped after every batch written and every swap
 }
 
 // openDirs holds the directories opened by this process: bbolt's file lock
@@ -282,7 +285,9 @@ func (ix *Index) write(ctx context.Context, docs []pendingDoc, ids []string) err
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := ix.live.Batch(b); err != nil {
+		err := ix.live.Batch(b)
+		ix.gen.Add(1) // also on error: part of a failed batch may be visible
+		if err != nil {
 			return fmt.Errorf("write batch to %s: %w", ix.dir, err)
 		}
 		b.Reset()

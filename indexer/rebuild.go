@@ -101,6 +101,7 @@ func (ix *Index) swapIn(nextDir string) error {
 		}
 		ix.alias.Swap([]bleve.Index{l}, []bleve.Index{ix.live})
 		ix.live = l
+		ix.gen.Add(1)
 		return cause
 	}
 	if err := os.RemoveAll(oldDir); err != nil {
@@ -134,6 +135,7 @@ func (ix *Index) swapIn(nextDir string) error {
 	}
 	ix.alias.Swap([]bleve.Index{l}, []bleve.Index{ix.live})
 	ix.live = l
+	ix.gen.Add(1)
 	if err := os.RemoveAll(oldDir); err != nil {
 		slog.Warn("rebuild: remove replaced index (Open removes it later)", "dir", oldDir, "err", err)
 	}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search/memindex"
 )
 
 // DefaultTimeout bounds one search (all its Bleve requests together).
@@ -37,6 +39,7 @@ type Engine struct {
 	lexOnce sync.Once
 	lex     *lexIndex // built at first use with the index's analyzers
 	words   suggestWords
+	acc     accel // the in-memory copy of the index (accel.go)
 }
 
 // New returns an Engine over ix.
@@ -91,7 +94,7 @@ func (e *Engine) Facets(ctx context.Context, ui string) (map[string][]FacetValue
 	out := map[string][]FacetValue{}
 	r := Request{UI: ui}
 	for _, f := range Facets {
-		out[f] = facetValues(f, res.Facets[f], r)
+		out[f] = facetValues(f, bleveCounts(f, res.Facets[f]), r)
 	}
 	return out, nil
 }
@@ -141,8 +144,20 @@ func isTooManyClauses(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "TooManyClauses")
 }
 
-// search runs the main query, the facet queries and the document fetch.
+// search answers from the in-memory copy of the index when it is current,
+// else from Bleve.
 func (e *Engine) search(ctx context.Context, p *plan, r Request, fuzzy bool) (*Result, error) {
+	if m := e.memIndex(ctx); m != nil {
+		res, err := e.searchMem(ctx, m, p, r, fuzzy)
+		if !errors.Is(err, memindex.ErrUnsupported) {
+			return res, err
+		}
+	}
+	return e.searchBleve(ctx, p, r, fuzzy)
+}
+
+// searchBleve runs the main query, the facet queries and the document fetch.
+func (e *Engine) searchBleve(ctx context.Context, p *plan, r Request, fuzzy bool) (*Result, error) {
 	idx := e.ix.Bleve()
 	pq := p.pq
 	main := buildQuery(p, r, "", fuzzy)
@@ -169,7 +184,7 @@ func (e *Engine) search(ctx context.Context, p *plan, r Request, fuzzy bool) (*R
 		if !ok {
 			fr = col.facets[f]
 		}
-		out.Facets[f] = facetValues(f, fr, r)
+		out.Facets[f] = facetValues(f, bleveCounts(f, fr), r)
 	}
 	return out, nil
 }

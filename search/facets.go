@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search/memindex"
 )
 
 // facetSizes is how many values each facet returns at most.
@@ -70,31 +71,42 @@ func (e *Engine) ownFilterFacets(ctx context.Context, p *plan, r Request, fuzzy 
 	return out
 }
 
-// facetValues labels the counted values of facet in r.UI, adds the selected
-// values that were not counted (count 0) and sorts by count, then label.
-func facetValues(facet string, fr *bsearch.FacetResult, r Request) []FacetValue {
-	out := []FacetValue{}
-	seen := map[string]bool{}
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			value := t.Term
-			if facet == FacetYear {
-				i64, err := numeric.PrefixCoded(t.Term).Int64()
-				if err != nil {
-					continue
-				}
-				y := int(numeric.Int64ToFloat64(i64))
-				if y <= 0 {
-					continue
-				}
-				value = strconv.Itoa(y)
-			}
-			if value == "" || seen[value] {
+// bleveCounts turns a Bleve facet result into counted values; year terms
+// are decoded from their prefix-coded form.
+func bleveCounts(facet string, fr *bsearch.FacetResult) []memindex.Count {
+	var out []memindex.Count
+	if fr == nil || fr.Terms == nil {
+		return nil
+	}
+	for _, t := range fr.Terms.Terms() {
+		value := t.Term
+		if facet == FacetYear {
+			i64, err := numeric.PrefixCoded(t.Term).Int64()
+			if err != nil {
 				continue
 			}
-			seen[value] = true
-			out = append(out, FacetValue{Value: value, Count: t.Count})
+			y := int(numeric.Int64ToFloat64(i64))
+			if y <= 0 {
+				continue
+			}
+			value = strconv.Itoa(y)
 		}
+		out = append(out, memindex.Count{Value: value, Count: t.Count})
+	}
+	return out
+}
+
+// facetValues labels the counted values of facet in r.UI, adds the selected
+// values that were not counted (count 0) and sorts by count, then label.
+func facetValues(facet string, counts []memindex.Count, r Request) []FacetValue {
+	out := []FacetValue{}
+	seen := map[string]bool{}
+	for _, c := range counts {
+		if c.Value == "" || seen[c.Value] {
+			continue
+		}
+		seen[c.Value] = true
+		out = append(out, FacetValue{Value: c.Value, Count: c.Count})
 	}
 	for _, v := range r.Filter(facet) {
 		if !seen[v] {

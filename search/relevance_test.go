@@ -381,27 +381,7 @@ func TestRelevance(t *testing.T) {
 	qs := relLoadSuite(t)
 	ctx := t.Context()
 
-	running, err := demo.Start(ctx)
-	if err != nil {
-		t.Fatalf("demo.Start: %v", err)
-	}
-	defer running.Close()
-	ix, err := indexer.Open(t.TempDir())
-	if err != nil {
-		t.Fatalf("indexer.Open: %v", err)
-	}
-	defer ix.Close()
-	sum, err := recrawl.Run(ctx, crawler.New(crawler.Config{AllowPrivateNetworks: true}), ix, running.Sources(), recrawl.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatalf("crawling the demo sites: %v", err)
-	}
-	if n, err := ix.Count(ctx); err != nil || n != uint64(len(c.bySlug)) {
-		t.Fatalf("index holds %d practices (err %v) after a crawl of %+v; want every demo page (%d)", n, err, sum.Total, len(c.bySlug))
-	}
-	origins := map[string]string{} // "http://127.0.0.1:port" -> site
-	for _, s := range running.Sites() {
-		origins[running.URL(s.Name)] = s.Name
-	}
+	ix, origins := relDemoIndex(t, c)
 	engine := search.New(ix)
 
 	var outs []relOutcome
@@ -530,4 +510,33 @@ func relWorst(outs []relOutcome, n int) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// relDemoIndex crawls the demo sites into a fresh index and returns it
+// with the origin of each site ("http://127.0.0.1:port" -> site name).
+func relDemoIndex(t *testing.T, c relCorpus) (*indexer.Index, map[string]string) {
+	t.Helper()
+	ctx := t.Context()
+	running, err := demo.Start(ctx)
+	if err != nil {
+		t.Fatalf("demo.Start: %v", err)
+	}
+	t.Cleanup(running.Close)
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatalf("indexer.Open: %v", err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	sum, err := recrawl.Run(ctx, crawler.New(crawler.Config{AllowPrivateNetworks: true}), ix, running.Sources(), recrawl.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("crawling the demo sites: %v", err)
+	}
+	if n, err := ix.Count(ctx); err != nil || n != uint64(len(c.bySlug)) {
+		t.Fatalf("index holds %d practices (err %v) after a crawl of %+v; want every demo page (%d)", n, err, sum.Total, len(c.bySlug))
+	}
+	origins := map[string]string{} // "http://127.0.0.1:port" -> site
+	for _, s := range running.Sites() {
+		origins[running.URL(s.Name)] = s.Name
+	}
+	return ix, origins
 }

@@ -1,0 +1,344 @@
+package memindex
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2/numeric"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Fields names what Build copies.
+type Fields struct {
+	Text     []string // analysed text fields: postings with freq, norm and positions
+	Keywords []string // keyword fields with doc values: facet values and filters
+	Year     string   // numeric field with doc values: the year
+	Date     string   // numeric field with doc values: the date sort key
+	Group    string   // keyword field with doc values: the translation group
+}
+
+// Build copies what Fields names from the snapshot r, labelled gen. It
+// checks ctx between fields and every few thousand terms.
+func Build(ctx context.Context, r index.IndexReader, gen uint64, f Fields) (*Index, error) {
+	total, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("memindex: doc count: %w", err)
+	}
+	b := &builder{ix: &Index{gen: gen, docTotal: total, text: map[string]*textField{}, keywords: map[string]*keyword{}}}
+	if err := b.docs(r); err != nil {
+		return nil, err
+	}
+	if err := b.docValues(ctx, r, f); err != nil {
+		return nil, err
+	}
+	for _, field := range f.Text {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		tf, err := b.textField(ctx, r, field)
+		if err != nil {
+			return nil, err
+		}
+		b.ix.text[field] = tf
+	}
+	return b.ix, nil
+}
+
+type builder struct {
+	ix      *Index
+	dense   []uint32 // Bleve internal number -> document number
+	present []bool
+	order   []uint64 // document number -> Bleve internal number
+}
+
+// docs numbers the live documents in Bleve's order and reads their ids.
+func (b *builder) docs(r index.IndexReader) error {
+	it, err := r.DocIDReaderAll()
+	if err != nil {
+		return fmt.Errorf("memindex: doc ids: %w", err)
+	}
+	defer it.Close()
+	for {
+		id, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("memindex: doc ids: %w", err)
+		}
+		if id == nil {
+			break
+		}
+		b.order = append(b.order, internal(id))
+	}
+	n := len(b.order)
+	ix := b.ix
+	ix.n = n
+	ix.ids = make([]string, n)
+	var maxInternal uint64
+	for _, in := range b.order {
+		maxInternal = max(maxInternal, in)
+	}
+	b.dense = make([]uint32, maxInternal+1)
+	b.present = make([]bool, maxInternal+1)
+	buf := make([]byte, 8)
+	for d, in := range b.order {
+		b.dense[in] = uint32(d)
+		b.present[in] = true
+		binary.BigEndian.PutUint64(buf, in)
+		ext, err := r.ExternalID(buf)
+		if err != nil {
+			return fmt.Errorf("memindex: external id: %w", err)
+		}
+		ix.ids[d] = ext
+	}
+	byID := make([]uint32, n)
+	for i := range byID {
+		byID[i] = uint32(i)
+	}
+	slices.SortFunc(byID, func(a, c uint32) int { return cmpString(ix.ids[a], ix.ids[c]) })
+	ix.idRank = make([]uint32, n)
+	for rank, d := range byID {
+		ix.idRank[d] = uint32(rank)
+	}
+	return nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func internal(id index.IndexInternalID) uint64 {
+	if len(id) != 8 {
+		var v uint64
+		for _, c := range id {
+			v = v<<8 | uint64(c)
+		}
+		return v
+	}
+	return binary.BigEndian.Uint64(id)
+}
+
+// docValues reads the keyword, year, date and group values of every document.
+func (b *builder) docValues(ctx context.Context, r index.IndexReader, f Fields) error {
+	ix := b.ix
+	n := ix.n
+	fields := append(slices.Clone(f.Keywords), f.Year, f.Date, f.Group)
+	dv, err := r.DocValueReader(fields)
+	if err != nil {
+		return fmt.Errorf("memindex: doc values: %w", err)
+	}
+	raw := map[string][][]string{} // keyword -> per document terms
+	for _, k := range f.Keywords {
+		raw[k] = make([][]string, n)
+	}
+	ix.year = make([]int32, n)
+	ix.date = make([]int32, n)
+	groupOf := make([]string, n)
+	buf := make([]byte, 8)
+	for d, in := range b.order {
+		if d%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		binary.BigEndian.PutUint64(buf, in)
+		err := dv.VisitDocValues(buf, func(field string, term []byte) {
+			switch field {
+			case f.Year, f.Date:
+				pc := numeric.PrefixCoded(term)
+				if s, err := pc.Shift(); err != nil || s != 0 {
+					return
+				}
+				i64, err := pc.Int64()
+				if err != nil {
+					return
+				}
+				v := numeric.Int64ToFloat64(i64)
+				if field == f.Year {
+					ix.year[d] = clampInt32(v)
+				} else {
+					ix.date[d] = clampInt32(v)
+				}
+			case f.Group:
+				groupOf[d] = string(term)
+			default:
+				if terms, ok := raw[field]; ok {
+					terms[d] = append(terms[d], string(term))
+				}
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("memindex: doc values of %s: %w", ix.ids[d], err)
+		}
+	}
+	for _, k := range f.Keywords {
+		ix.keywords[k] = newKeyword(raw[k])
+	}
+	g := newKeyword(wrap(groupOf))
+	ix.groupKey = g.values
+	ix.members = g.docs
+	ix.group = make([]uint32, n)
+	for d := range ix.group {
+		ix.group[d] = noValue
+		if vs := g.valuesOf(uint32(d)); len(vs) > 0 && groupOf[d] != "" {
+			ix.group[d] = vs[0]
+		}
+	}
+	return nil
+}
+
+func wrap(single []string) [][]string {
+	out := make([][]string, len(single))
+	for i, s := range single {
+		if s != "" {
+			out[i] = []string{s}
+		}
+	}
+	return out
+}
+
+func clampInt32(v float64) int32 {
+	switch {
+	case math.IsNaN(v):
+		return 0
+	case v > math.MaxInt32:
+		return math.MaxInt32
+	case v < math.MinInt32:
+		return math.MinInt32
+	}
+	return int32(v)
+}
+
+// newKeyword numbers the distinct values in sorted order and indexes them
+// both ways.
+func newKeyword(perDoc [][]string) *keyword {
+	k := &keyword{number: map[string]uint32{}}
+	for _, terms := range perDoc {
+		for _, t := range terms {
+			if _, ok := k.number[t]; !ok {
+				k.number[t] = 0
+				k.values = append(k.values, t)
+			}
+		}
+	}
+	slices.Sort(k.values)
+	for i, v := range k.values {
+		k.number[v] = uint32(i)
+	}
+	k.docs = make([][]uint32, len(k.values))
+	k.off = make([]uint32, len(perDoc)+1)
+	for d, terms := range perDoc {
+		for _, t := range terms {
+			v := k.number[t]
+			if l := k.docs[v]; len(l) > 0 && l[len(l)-1] == uint32(d) {
+				continue // a repeated value
+			}
+			k.vals = append(k.vals, v)
+			k.docs[v] = append(k.docs[v], uint32(d))
+		}
+		k.off[d+1] = uint32(len(k.vals))
+	}
+	return k
+}
+
+// textField copies the dictionary and postings of one text field.
+func (b *builder) textField(ctx context.Context, r index.IndexReader, field string) (*textField, error) {
+	dict, err := r.FieldDict(field)
+	if err != nil {
+		return nil, fmt.Errorf("memindex: dictionary of %s: %w", field, err)
+	}
+	var terms []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, fmt.Errorf("memindex: dictionary of %s: %w", field, err)
+		}
+		if e == nil {
+			break
+		}
+		terms = append(terms, e.Term)
+	}
+	dict.Close()
+	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms}
+	slices.Sort(tf.sorted)
+	var tfd index.TermFieldDoc
+	for i, term := range terms {
+		if i%2048 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		tr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, true)
+		if err != nil {
+			return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
+		}
+		p := &posting{}
+		cnt := tr.Count()
+		p.docs = make([]uint32, 0, cnt)
+		p.w = make([]float32, 0, cnt)
+		p.posOff = make([]uint32, 1, cnt+1)
+		for {
+			got, err := tr.Next(tfd.Reset())
+			if err != nil {
+				tr.Close()
+				return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
+			}
+			if got == nil {
+				break
+			}
+			in := internal(got.ID)
+			if in >= uint64(len(b.present)) || !b.present[in] {
+				continue
+			}
+			p.docs = append(p.docs, b.dense[in])
+			p.w = append(p.w, float32(math.Sqrt(float64(got.Freq))*got.Norm))
+			for _, v := range got.Vectors {
+				p.pos = append(p.pos, uint16(min(v.Pos, math.MaxUint16)))
+			}
+			p.posOff = append(p.posOff, uint32(len(p.pos)))
+		}
+		tr.Close()
+		if len(p.docs) == 0 {
+			continue
+		}
+		sortPosting(p)
+		tf.terms[term] = p
+	}
+	return tf, nil
+}
+
+// sortPosting orders a posting by document when Bleve's internal order and
+// ours differ (they do not with scorch; this keeps the invariant anyway).
+func sortPosting(p *posting) {
+	if slices.IsSorted(p.docs) {
+		for i := 0; i < len(p.docs); i++ { // positions ascending within a document
+			if ps := p.positions(i); !slices.IsSorted(ps) {
+				slices.Sort(ps)
+			}
+		}
+		return
+	}
+	idx := make([]int, len(p.docs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, c int) int { return int(p.docs[a]) - int(p.docs[c]) })
+	q := &posting{posOff: []uint32{0}}
+	for _, i := range idx {
+		q.docs = append(q.docs, p.docs[i])
+		q.w = append(q.w, p.w[i])
+		ps := slices.Clone(p.positions(i))
+		slices.Sort(ps)
+		q.pos = append(q.pos, ps...)
+		q.posOff = append(q.posOff, uint32(len(q.pos)))
+	}
+	*p = *q
+}

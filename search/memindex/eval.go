@@ -1,0 +1,323 @@
+package memindex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// ErrUnsupported is returned for a query this package cannot evaluate the
+// way Bleve would; the caller then asks Bleve.
+var ErrUnsupported = errors.New("memindex: query not supported")
+
+// MaxClauses bounds the terms one fuzzy or prefix clause expands to, as
+// Bleve's DisjunctionMaxClauseCount does; beyond it Eval fails with an
+// error whose text contains "TooManyClauses", like Bleve's.
+var MaxClauses = 1024
+
+// Eval returns the documents q matches with Bleve's scores (without the
+// query norm, a constant factor for one query). Text is analysed with m.
+func (ix *Index) Eval(ctx context.Context, q query.Query, m mapping.IndexMapping) (Matches, error) {
+	e := &evaluator{ix: ix, ctx: ctx, m: m}
+	out, err := e.eval(q)
+	if err != nil {
+		return Matches{}, err
+	}
+	out.materialise()
+	return out, nil
+}
+
+type evaluator struct {
+	ix  *Index
+	ctx context.Context
+	m   mapping.IndexMapping
+	ops int
+}
+
+func (e *evaluator) check() error {
+	e.ops++
+	if e.ops%16 == 0 {
+		return e.ctx.Err()
+	}
+	return nil
+}
+
+func (e *evaluator) eval(q query.Query) (Matches, error) {
+	if err := e.check(); err != nil {
+		return Matches{}, err
+	}
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		return e.boolean(q)
+	case *query.ConjunctionQuery:
+		children, err := e.all(q.Conjuncts)
+		if err != nil {
+			return Matches{}, err
+		}
+		return intersect(children), nil
+	case *query.DisjunctionQuery:
+		children, err := e.all(q.Disjuncts)
+		if err != nil {
+			return Matches{}, err
+		}
+		return e.union(children, int(q.Min)), nil
+	case *query.TermQuery:
+		return e.term(q.FieldVal, q.Term, q.BoostVal.Value()), nil
+	case *query.MatchQuery:
+		return e.match(q)
+	case *query.MatchPhraseQuery:
+		tokens := e.analyze(q.FieldVal, q.Analyzer, q.MatchPhrase)
+		if len(tokens) == 0 {
+			return Matches{}, nil
+		}
+		if q.Fuzziness != 0 {
+			return Matches{}, ErrUnsupported
+		}
+		return e.phrase(q.FieldVal, tokenPhrase(tokens), q.BoostVal.Value()), nil
+	case *query.PhraseQuery:
+		if q.Fuzziness != 0 {
+			return Matches{}, ErrUnsupported
+		}
+		slots := make([][]string, len(q.Terms))
+		for i, t := range q.Terms {
+			slots[i] = []string{t}
+		}
+		return e.phrase(q.FieldVal, slots, q.BoostVal.Value()), nil
+	case *query.NumericRangeQuery:
+		return e.numericRange(q)
+	case *query.MatchAllQuery:
+		m := Matches{docs: make([]uint32, e.ix.n), scores: make([]float64, e.ix.n)}
+		b := q.BoostVal.Value()
+		for i := range m.docs {
+			m.docs[i] = uint32(i)
+			m.scores[i] = b
+		}
+		return m, nil
+	case *query.MatchNoneQuery:
+		return Matches{}, nil
+	}
+	return Matches{}, fmt.Errorf("%w: %T", ErrUnsupported, q)
+}
+
+func (e *evaluator) all(qs []query.Query) ([]Matches, error) {
+	out := make([]Matches, len(qs))
+	for i, q := range qs {
+		m, err := e.eval(q)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// boolean follows Bleve's boolean searcher: the must clauses are required,
+// should clauses add their (coordinated) score and are required only when
+// there is no must clause, must-not clauses exclude.
+func (e *evaluator) boolean(q *query.BooleanQuery) (Matches, error) {
+	var must, should, not *Matches
+	var shouldMin int
+	if q.Must != nil {
+		m, err := e.eval(q.Must)
+		if err != nil {
+			return Matches{}, err
+		}
+		must = &m
+	}
+	if q.Should != nil {
+		m, err := e.eval(q.Should)
+		if err != nil {
+			return Matches{}, err
+		}
+		should = &m
+		if d, ok := q.Should.(*query.DisjunctionQuery); ok {
+			shouldMin = int(d.Min)
+		}
+	}
+	if q.MustNot != nil {
+		m, err := e.eval(q.MustNot)
+		if err != nil {
+			return Matches{}, err
+		}
+		not = &m
+	}
+	var out Matches
+	switch {
+	case must != nil && should != nil:
+		if shouldMin > 0 {
+			out = intersect([]Matches{*must, *should})
+		} else {
+			out = addOptional(*must, *should)
+		}
+	case must != nil:
+		out = *must
+	case should != nil:
+		out = *should
+	default:
+		m, _ := e.eval(query.NewMatchAllQuery())
+		out = m
+	}
+	if not != nil {
+		out = subtract(out, *not)
+	}
+	return out, nil
+}
+
+// addOptional adds the score of opt to the documents of m that it matches.
+func addOptional(m, opt Matches) Matches {
+	if opt.Len() == 0 {
+		return m
+	}
+	out := Matches{docs: m.docs, scores: make([]float64, len(m.docs))}
+	j := 0
+	for i, d := range m.docs {
+		s := m.Score(i)
+		j = gallop(opt.docs, j, d)
+		if j < len(opt.docs) && opt.docs[j] == d {
+			s += opt.Score(j)
+		}
+		out.scores[i] = s
+	}
+	return out
+}
+
+// idf is Bleve's TF-IDF inverse document frequency.
+func (e *evaluator) idf(df int) float64 {
+	return 1 + math.Log(float64(e.ix.docTotal)/float64(df+1))
+}
+
+// term matches one term of one field.
+func (e *evaluator) term(field, term string, boost float64) Matches {
+	f := e.ix.text[field]
+	if f == nil {
+		return e.keywordTerm(field, term, boost)
+	}
+	p := f.terms[term]
+	if p == nil {
+		return Matches{}
+	}
+	idf := e.idf(len(p.docs))
+	return Matches{docs: p.docs, w: p.w, factor: idf * idf * boost}
+}
+
+// keywordTerm matches a keyword value. A keyword term has frequency 1 in
+// Bleve and the norm 1/sqrt(number of values the document has in the
+// field), so a document's score is idf² × boost × norm.
+func (e *evaluator) keywordTerm(field, term string, boost float64) Matches {
+	k := e.ix.keywords[field]
+	if k == nil {
+		return Matches{}
+	}
+	v, ok := k.number[term]
+	if !ok {
+		return Matches{}
+	}
+	docs := k.docs[v]
+	idf := e.idf(len(docs))
+	s := make([]float64, len(docs))
+	for i, d := range docs {
+		s[i] = idf * idf * boost / math.Sqrt(float64(max(1, k.off[d+1]-k.off[d])))
+	}
+	return Matches{docs: docs, scores: s}
+}
+
+// match analyses the text with the field's analyzer and matches any token
+// (Bleve's MatchQuery with the OR operator).
+func (e *evaluator) match(q *query.MatchQuery) (Matches, error) {
+	if q.Operator != query.MatchQueryOperatorOr {
+		return Matches{}, ErrUnsupported
+	}
+	tokens := e.analyze(q.FieldVal, q.Analyzer, q.Match)
+	if len(tokens) == 0 {
+		return Matches{}, nil
+	}
+	boost := q.BoostVal.Value()
+	children := make([]Matches, len(tokens))
+	for i, t := range tokens {
+		if q.Fuzziness > 0 {
+			m, err := e.fuzzy(q.FieldVal, t.term, q.Fuzziness, q.Prefix, boost)
+			if err != nil {
+				return Matches{}, err
+			}
+			children[i] = m
+			continue
+		}
+		children[i] = e.term(q.FieldVal, t.term, boost)
+	}
+	return e.union(children, 1), nil
+}
+
+type token struct {
+	term string
+	pos  int
+}
+
+func (e *evaluator) analyze(field, analyzer, text string) []token {
+	name := analyzer
+	if name == "" {
+		name = e.m.AnalyzerNameForPath(field)
+	}
+	a := e.m.AnalyzerNamed(name)
+	if a == nil {
+		return nil
+	}
+	ts := a.Analyze([]byte(text))
+	out := make([]token, len(ts))
+	for i, t := range ts {
+		out[i] = token{term: string(t.Term), pos: t.Position}
+	}
+	return out
+}
+
+// tokenPhrase lays tokens out by position, as Bleve's MatchPhraseQuery
+// does: one slot per position from the first to the last, empty slots for
+// removed words, several terms in a slot for words at one position.
+func tokenPhrase(tokens []token) [][]string {
+	first, last := math.MaxInt, 0
+	for _, t := range tokens {
+		first, last = min(first, t.pos), max(last, t.pos)
+	}
+	if last < first {
+		return nil
+	}
+	out := make([][]string, last-first+1)
+	for _, t := range tokens {
+		out[t.pos-first] = append(out[t.pos-first], t.term)
+	}
+	return out
+}
+
+// numericRange supports what search builds: a year filter with boost 0.
+func (e *evaluator) numericRange(q *query.NumericRangeQuery) (Matches, error) {
+	if q.FieldVal != "year" || q.BoostVal.Value() != 0 {
+		return Matches{}, ErrUnsupported
+	}
+	lo, hi := math.Inf(-1), math.Inf(1)
+	incLo, incHi := true, false
+	if q.InclusiveMin != nil {
+		incLo = *q.InclusiveMin
+	}
+	if q.InclusiveMax != nil {
+		incHi = *q.InclusiveMax
+	}
+	if q.Min != nil {
+		lo = *q.Min
+	}
+	if q.Max != nil {
+		hi = *q.Max
+	}
+	out := Matches{}
+	for d, y := range e.ix.year {
+		v := float64(y)
+		if v < lo || v > hi || (v == lo && !incLo) || (v == hi && !incHi) {
+			continue
+		}
+		out.docs = append(out.docs, uint32(d))
+		out.scores = append(out.scores, 0)
+	}
+	return out, nil
+}

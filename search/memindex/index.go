@@ -1,0 +1,89 @@
+package memindex
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// noValue marks a document without a value in a single-valued keyword.
+const noValue = math.MaxUint32
+
+// Index is the in-memory copy of one snapshot. It is read-only once built
+// and safe for concurrent use.
+type Index struct {
+	gen      uint64
+	n        int    // documents, numbered 0..n-1 in Bleve's order
+	docTotal uint64 // Bleve's DocCount, the N of idf
+
+	ids      []string
+	idRank   []uint32 // rank of ids[d] among all ids (sort tie-break)
+	date     []int32
+	year     []int32
+	group    []uint32   // group number (its rank among the keys), noValue when none
+	groupKey []string   // by group number, sorted
+	members  [][]uint32 // documents of each group
+
+	text     map[string]*textField
+	keywords map[string]*keyword
+
+	pool      sync.Pool // *scratch
+	groupPool sync.Pool // []int32, zeroed
+	fuzzy     sync.Map  // fuzzyKey -> []candidate
+}
+
+// Generation is the index generation the copy was built from.
+func (ix *Index) Generation() uint64 { return ix.gen }
+
+// Len is the number of documents.
+func (ix *Index) Len() int { return ix.n }
+
+// ID returns the external id of document d.
+func (ix *Index) ID(d uint32) string { return ix.ids[d] }
+
+// Date returns the date sort key of document d.
+func (ix *Index) Date(d uint32) int32 { return ix.date[d] }
+
+// Year returns the year of document d (0 when unknown).
+func (ix *Index) Year(d uint32) int32 { return ix.year[d] }
+
+// textField is the term dictionary and postings of one analysed field.
+type textField struct {
+	terms  map[string]*posting
+	sorted []string // every term, sorted (prefix and fuzzy expansion)
+}
+
+// posting lists the documents holding a term, with the per-document part of
+// the term's score and its positions.
+type posting struct {
+	docs   []uint32  // ascending
+	w      []float32 // sqrt(freq) × norm
+	posOff []uint32  // positions of docs[i]: pos[posOff[i]:posOff[i+1]]
+	pos    []uint16  // 1-based, as Bleve counts them; longer fields saturate
+}
+
+func (p *posting) positions(i int) []uint16 { return p.pos[p.posOff[i]:p.posOff[i+1]] }
+
+// keyword is one keyword field: its values, each document's values and each
+// value's documents.
+type keyword struct {
+	values []string          // value number -> term, sorted
+	number map[string]uint32 // term -> value number
+	off    []uint32          // values of document d: vals[off[d]:off[d+1]]
+	vals   []uint32
+	docs   [][]uint32 // value number -> ascending documents
+}
+
+// Values returns the value numbers of document d.
+func (k *keyword) valuesOf(d uint32) []uint32 { return k.vals[k.off[d]:k.off[d+1]] }
+
+// prefixRange returns the sorted terms starting with prefix.
+func (f *textField) prefixRange(prefix string) []string {
+	lo, _ := slices.BinarySearch(f.sorted, prefix)
+	hi := lo
+	for hi < len(f.sorted) && strings.HasPrefix(f.sorted[hi], prefix) {
+		hi++
+	}
+	return f.sorted[lo:hi]
+}

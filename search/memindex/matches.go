@@ -1,0 +1,258 @@
+package memindex
+
+import "slices"
+
+// Matches are the documents a query matches, ascending, with their scores.
+type Matches struct {
+	docs   []uint32
+	scores []float64 // nil: the score of docs[i] is w[i] × factor
+	w      []float32
+	factor float64
+}
+
+// Len is the number of matching documents.
+func (m *Matches) Len() int { return len(m.docs) }
+
+// Doc returns the i-th matching document.
+func (m *Matches) Doc(i int) uint32 { return m.docs[i] }
+
+// Score returns the score of the i-th matching document.
+func (m *Matches) Score(i int) float64 {
+	if m.scores != nil {
+		return m.scores[i]
+	}
+	return float64(m.w[i]) * m.factor
+}
+
+// materialise gives m its own score slice.
+func (m *Matches) materialise() {
+	if m.scores != nil {
+		return
+	}
+	s := make([]float64, len(m.docs))
+	for i := range s {
+		s[i] = float64(m.w[i]) * m.factor
+	}
+	m.scores, m.w = s, nil
+}
+
+// scaled returns m with every score multiplied by f.
+func (m Matches) scaled(f float64) Matches {
+	if f == 1 {
+		return m
+	}
+	if m.scores == nil {
+		m.factor *= f
+		return m
+	}
+	s := make([]float64, len(m.scores))
+	for i, v := range m.scores {
+		s[i] = v * f
+	}
+	m.scores = s
+	return m
+}
+
+// Set is a set of documents as a bit set.
+type Set []uint64
+
+func newSet(n int) Set { return make(Set, (n+63)/64) }
+
+func (s Set) add(d uint32)      { s[d>>6] |= 1 << (d & 63) }
+func (s Set) Has(d uint32) bool { return s[d>>6]&(1<<(d&63)) != 0 }
+func (s Set) addAll(docs []uint32) {
+	for _, d := range docs {
+		s.add(d)
+	}
+}
+func (s Set) intersect(o Set) {
+	for i := range s {
+		s[i] &= o[i]
+	}
+}
+
+// Filter keeps the matches in every set (nil sets are ignored).
+func (m Matches) Filter(sets ...Set) Matches {
+	var active []Set
+	for _, s := range sets {
+		if s != nil {
+			active = append(active, s)
+		}
+	}
+	if len(active) == 0 {
+		return m
+	}
+	out := Matches{docs: make([]uint32, 0, len(m.docs)/2), scores: make([]float64, 0, len(m.docs)/2)}
+	for i, d := range m.docs {
+		ok := true
+		for _, s := range active {
+			if !s.Has(d) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out.docs = append(out.docs, d)
+			out.scores = append(out.scores, m.Score(i))
+		}
+	}
+	return out
+}
+
+// union merges children the way Bleve's disjunction searcher does: a
+// document matching at least min of them (and at least one) scores the sum
+// of its scores times the share of children it matches.
+func (e *evaluator) union(children []Matches, min int) Matches {
+	total := len(children)
+	min = max(min, 1)
+	var nonEmpty []Matches
+	size := 0
+	for _, c := range children {
+		if c.Len() > 0 {
+			nonEmpty = append(nonEmpty, c)
+			size += c.Len()
+		}
+	}
+	switch {
+	case len(nonEmpty) < min:
+		return Matches{}
+	case len(nonEmpty) == 1:
+		return nonEmpty[0].scaled(1 / float64(total))
+	}
+	n := e.ix.n
+	sc := e.scratch()
+	defer e.release(sc)
+	lo, hi := uint32(n), uint32(0)
+	for _, c := range nonEmpty {
+		for i, d := range c.docs {
+			if sc.cnt[d] == 0 {
+				sc.touched = append(sc.touched, d)
+			}
+			sc.cnt[d]++
+			sc.acc[d] += c.Score(i)
+		}
+		lo, hi = min2(lo, c.docs[0]), max(hi, c.docs[len(c.docs)-1])
+	}
+	out := Matches{docs: make([]uint32, 0, len(sc.touched)), scores: make([]float64, 0, len(sc.touched))}
+	emit := func(d uint32) {
+		if c := int(sc.cnt[d]); c >= min {
+			out.docs = append(out.docs, d)
+			out.scores = append(out.scores, sc.acc[d]*float64(c)/float64(total))
+		}
+		sc.cnt[d], sc.acc[d] = 0, 0
+	}
+	if len(sc.touched) > int(hi-lo)/8 {
+		for d := lo; d <= hi; d++ {
+			if sc.cnt[d] != 0 {
+				emit(d)
+			}
+		}
+	} else {
+		slices.Sort(sc.touched)
+		for _, d := range sc.touched {
+			emit(d)
+		}
+	}
+	_ = size
+	return out
+}
+
+func min2(a, b uint32) uint32 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// intersect keeps the documents every child matches, scoring the sum.
+func intersect(children []Matches) Matches {
+	if len(children) == 0 {
+		return Matches{}
+	}
+	if len(children) == 1 {
+		return children[0]
+	}
+	order := make([]int, len(children))
+	for i := range order {
+		order[i] = i
+		if children[i].Len() == 0 {
+			return Matches{}
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int { return children[a].Len() - children[b].Len() })
+	first := children[order[0]]
+	cur := make([]int, len(children))
+	out := Matches{}
+outer:
+	for i, d := range first.docs {
+		s := first.Score(i)
+		for _, k := range order[1:] {
+			c := &children[k]
+			j := gallop(c.docs, cur[k], d)
+			cur[k] = j
+			if j == len(c.docs) {
+				break outer
+			}
+			if c.docs[j] != d {
+				continue outer
+			}
+			s += c.Score(j)
+		}
+		out.docs = append(out.docs, d)
+		out.scores = append(out.scores, s)
+	}
+	return out
+}
+
+// gallop returns the first index at or after from whose doc is >= d.
+func gallop(docs []uint32, from int, d uint32) int {
+	if from >= len(docs) || docs[from] >= d {
+		return from
+	}
+	step := 1
+	lo, hi := from, from+1
+	for hi < len(docs) && docs[hi] < d {
+		lo = hi
+		step *= 2
+		hi = lo + step
+	}
+	hi = min(hi, len(docs))
+	i, _ := slices.BinarySearch(docs[lo:hi], d)
+	return lo + i
+}
+
+// subtract removes the documents of ex from m.
+func subtract(m Matches, ex Matches) Matches {
+	if ex.Len() == 0 || m.Len() == 0 {
+		return m
+	}
+	out := Matches{}
+	j := 0
+	for i, d := range m.docs {
+		j = gallop(ex.docs, j, d)
+		if j < len(ex.docs) && ex.docs[j] == d {
+			continue
+		}
+		out.docs = append(out.docs, d)
+		out.scores = append(out.scores, m.Score(i))
+	}
+	return out
+}
+
+// scratch is the dense working memory of one union.
+type scratch struct {
+	acc     []float64
+	cnt     []uint16
+	touched []uint32
+}
+
+func (e *evaluator) scratch() *scratch {
+	if v := e.ix.pool.Get(); v != nil {
+		sc := v.(*scratch)
+		sc.touched = sc.touched[:0]
+		return sc
+	}
+	return &scratch{acc: make([]float64, e.ix.n), cnt: make([]uint16, e.ix.n)}
+}
+
+func (e *evaluator) release(sc *scratch) { e.ix.pool.Put(sc) }

@@ -1,0 +1,86 @@
+package search
+
+import (
+	"context"
+
+	"github.com/casebook-project/casebook/search/memindex"
+)
+
+// facetFields maps the keyword facets onto their index fields.
+var facetFields = map[string]string{
+	FacetLang: fieldLang, FacetCity: fieldCity, FacetCountry: fieldCountry,
+	FacetTheme: fieldTheme, FacetNetwork: fieldNetwork,
+}
+
+// searchMem answers r from the in-memory copy m: the visitor's words are
+// matched once (the same Bleve query as searchBleve builds, without the
+// filters, which score nothing), then every filter is a bit set: the page
+// and total use all of them, each facet all but its own.
+func (e *Engine) searchMem(ctx context.Context, m *memindex.Index, p *plan, r Request, fuzzy bool) (*Result, error) {
+	unfiltered := r
+	unfiltered.Langs, unfiltered.Cities, unfiltered.Countries, unfiltered.Themes, unfiltered.Networks = nil, nil, nil, nil, nil
+	unfiltered.YearFrom, unfiltered.YearTo = 0, 0
+	all, err := m.Eval(ctx, buildQuery(p, unfiltered, "", fuzzy), e.ix.Bleve().Mapping())
+	if err != nil {
+		return nil, err
+	}
+	sets := map[string]memindex.Set{}
+	for _, f := range Facets {
+		if !hasOwnFilter(r, f) {
+			continue
+		}
+		if f == FacetYear {
+			sets[f] = m.YearSet(r.YearFrom, r.YearTo)
+		} else {
+			sets[f] = m.KeywordSet(facetFields[f], r.Filter(f))
+		}
+	}
+	except := func(skip string) []memindex.Set {
+		var out []memindex.Set
+		for f, s := range sets {
+			if f != skip {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	matched := all.Filter(except("")...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	out := &Result{Facets: map[string][]FacetValue{}}
+	for _, f := range Facets {
+		base := &matched
+		if _, own := sets[f]; own {
+			b := all.Filter(except(f)...)
+			base = &b
+		}
+		var counts []memindex.Count
+		if f == FacetYear {
+			counts = m.YearCounts(base, facetSizes[f])
+		} else {
+			counts = m.Counts(facetFields[f], base, facetSizes[f])
+		}
+		out.Facets[f] = facetValues(f, counts, r)
+	}
+
+	order := memindex.ByScore
+	switch {
+	case r.Sort == SortOldest:
+		order = memindex.ByOldest
+	case r.Sort == SortNewest || p.pq.Empty():
+		order = memindex.ByNewest
+	}
+	page, groups := m.Collapse(&matched, order, (r.Page-1)*r.Size, r.Page*r.Size, r.UI)
+	col := &collapsed{total: uint64(groups)}
+	for _, pm := range page {
+		col.page = append(col.page, member{id: pm.ID, lang: pm.Lang, score: pm.Score})
+	}
+	hits, err := e.hits(ctx, e.ix.Bleve(), p.pq, col, r)
+	if err != nil {
+		return nil, err
+	}
+	out.Total, out.Hits = col.total, hits
+	return out, nil
+}
