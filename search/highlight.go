@@ -4,6 +4,7 @@ import (
 	"html"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,8 +16,8 @@ import (
 const SnippetLength = 200
 
 // Highlights are built from the stored practice, not from Bleve's
-// highlighter: the text of each field is run through the field's own
-// analyzer and every token whose term equals (or, for fuzzy words, is
+// highlighter: every word of each field is run through the field's own
+// analyzer and every word whose term equals (or, for fuzzy words, is
 // within the word's edit distance of) an analyzed query term is marked.
 // This needs no stored text fields and no term vectors, and the output is
 // written by this file alone: html.EscapeString on every piece of text and
@@ -27,19 +28,22 @@ type span struct{ start, end int }
 // highlighter marks the positive query terms in texts of one field.
 type highlighter struct {
 	analyzer analysis.Analyzer
+	name     string         // the analyzer's name, for the word cache
 	terms    map[string]int // analyzed term -> edit distance allowed
 	phrases  [][]string     // analyzed phrase terms, in order
+	memo     map[string]bool
 }
 
 func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter {
 	if m == nil {
 		return nil
 	}
-	a := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
+	name := m.AnalyzerNameForPath(field)
+	a := m.AnalyzerNamed(name)
 	if a == nil {
 		return nil
 	}
-	h := &highlighter{analyzer: a, terms: map[string]int{}}
+	h := &highlighter{analyzer: a, name: name, terms: map[string]int{}, memo: map[string]bool{}}
 	for _, t := range pq.Terms {
 		if t.Exclude {
 			continue
@@ -66,45 +70,125 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 	return h
 }
 
+// maxHighlightBytes bounds the text searched for marks (the snippet is
+// taken from the start of a longer body).
+const maxHighlightBytes = 64 << 10
+
+// wordTok is one analysed term of a word of the text.
+type wordTok struct {
+	term       string
+	start, end int
+}
+
 // spans returns the sorted, non-overlapping byte ranges of text to mark.
+//
+// The text is split into words (runs of letters, digits and marks) and each
+// word is analysed alone, through a cache shared by all searches: running
+// the analyzer over whole bodies was most of a search's time. A word the
+// analyzer splits (a German compound) is marked when any part matches.
 func (h *highlighter) spans(text string) []span {
 	if h == nil || text == "" {
 		return nil
 	}
-	toks := h.analyzer.Analyze([]byte(text))
+	if len(text) > maxHighlightBytes {
+		text = text[:cutBefore(text, maxHighlightBytes)]
+	}
+	var toks []wordTok
 	var out []span
-	for _, tok := range toks {
-		if h.matches(string(tok.Term)) {
-			out = append(out, span{tok.Start, tok.End})
+	for start := 0; start < len(text); {
+		r, size := utf8.DecodeRuneInString(text[start:])
+		if !isWordRune(r) {
+			start += size
+			continue
 		}
+		end := start + size
+		for end < len(text) {
+			r, size := utf8.DecodeRuneInString(text[end:])
+			if !isWordRune(r) {
+				break
+			}
+			end += size
+		}
+		marked := false
+		for _, term := range wordTerms.get(h.name, h.analyzer, text[start:end]) {
+			toks = append(toks, wordTok{term, start, end})
+			if !marked && h.matches(term) {
+				out = append(out, span{start, end})
+				marked = true
+			}
+		}
+		start = end
 	}
 	for _, p := range h.phrases {
 		for i := 0; i+len(p) <= len(toks); i++ {
 			ok := true
 			for j, term := range p {
-				if string(toks[i+j].Term) != term {
+				if toks[i+j].term != term {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				out = append(out, span{toks[i].Start, toks[i+len(p)-1].End})
+				out = append(out, span{toks[i].start, toks[i+len(p)-1].end})
 			}
 		}
 	}
 	return mergeSpans(text, out)
 }
 
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
 func (h *highlighter) matches(term string) bool {
 	if _, ok := h.terms[term]; ok {
 		return true
 	}
+	if m, ok := h.memo[term]; ok {
+		return m
+	}
+	m := false
 	for q, d := range h.terms {
 		if d > 0 && firstRune(q) == firstRune(term) && withinDistance(q, term, d) {
-			return true
+			m = true
+			break
 		}
 	}
-	return false
+	h.memo[term] = m
+	return m
+}
+
+// wordCache remembers the analysed terms of single words per analyzer. It
+// holds at most wordCacheSize words and starts afresh when full.
+type wordCache struct {
+	mu sync.RWMutex
+	m  map[wordKey][]string
+}
+
+type wordKey struct{ analyzer, word string }
+
+const wordCacheSize = 200_000
+
+var wordTerms = &wordCache{m: map[wordKey][]string{}}
+
+func (c *wordCache) get(name string, a analysis.Analyzer, word string) []string {
+	k := wordKey{name, word}
+	c.mu.RLock()
+	terms, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return terms
+	}
+	for _, tok := range a.Analyze([]byte(word)) {
+		terms = append(terms, string(tok.Term))
+	}
+	c.mu.Lock()
+	if len(c.m) >= wordCacheSize {
+		c.m = map[wordKey][]string{}
+	}
+	c.m[k] = terms
+	c.mu.Unlock()
+	return terms
 }
 
 func firstRune(s string) rune {
