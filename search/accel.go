@@ -54,6 +54,10 @@ func (a *accel) load() *memindex.Index {
 	return a.cur
 }
 
+// DisableResultCache makes every search compute its answer (benchmarks
+// of the cold path, comparisons).
+func (e *Engine) DisableResultCache() { e.noCache = true }
+
 // DisableMemIndex makes every search go to Bleve (for comparisons).
 func (e *Engine) DisableMemIndex() {
 	e.acc.mu.Lock()

@@ -40,6 +40,8 @@ type Engine struct {
 	lex     *lexIndex // built at first use with the index's analyzers
 	words   suggestWords
 	acc     accel // the in-memory copy of the index (accel.go)
+	results resultCache
+	noCache bool
 }
 
 // New returns an Engine over ix.
@@ -123,6 +125,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if r.UI == "" {
 		r.UI = UILanguages[0]
 	}
+	gen, key := e.ix.Generation(), cacheKey(r)
+	if res, ok := e.results.get(gen, key); ok {
+		res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+		return res, nil
+	}
 	ctx, cancel := e.withTimeout(ctx)
 	defer cancel()
 
@@ -137,6 +144,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	res.Query = r.Query
 	res.Page, res.Size = r.Page, r.Size
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	if !e.noCache {
+		e.results.put(gen, key, res)
+	}
 	return res, nil
 }
 

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search/memindex"
 )
 
 // Boosts. Titles count more than summaries, summaries more than bodies.
@@ -202,24 +204,28 @@ func textQuery(p *plan, fuzzy bool) query.Query {
 			if lex := lexiconClauses(p.lexicon[t.Text]); lex != nil {
 				d = bleve.NewDisjunctionQuery(d, lex)
 			}
-			phrases = append(phrases, d)
+			phrases = append(phrases, memindex.Keyed{Query: d, Key: "phrase\x00" + t.Text})
 			if extra := vocabularyClauses(t.Text); len(extra) > 0 {
 				words.AddQuery(extra...)
 			}
 			continue
 		}
 		d := bleve.NewDisjunctionQuery(textClauses(t, 1))
-		if fuzzy && p.fuzzy[i] {
+		fuzzyOn := fuzzy && p.fuzzy[i]
+		prefixOn := fuzzy && i == last && len(p.prefix) > 0
+		if fuzzyOn {
 			d.AddQuery(fuzzyClauses(t.Text))
 		}
 		d.AddQuery(vocabularyClauses(t.Text)...)
 		if lex := lexiconClauses(p.lexicon[t.Text]); lex != nil {
 			d.AddQuery(lex)
 		}
-		if fuzzy && i == last && len(p.prefix) > 0 {
+		if prefixOn {
 			d.AddQuery(prefixClauses(p.prefix))
 		}
-		words.AddQuery(d)
+		// The matches of a word depend on nothing else: the in-memory
+		// index keeps them for the next query with the same word.
+		words.AddQuery(memindex.Keyed{Query: d, Key: fmt.Sprintf("word\x00%s\x00%t\x00%t", t.Text, fuzzyOn, prefixOn)})
 		plain = append(plain, t.Text)
 	}
 	// Names and expressions of several words ("Mexico City", "urban
@@ -232,7 +238,7 @@ func textQuery(p *plan, fuzzy bool) query.Query {
 				extra = append(extra, lex)
 			}
 			if len(extra) > 0 {
-				words.AddQuery(bleve.NewDisjunctionQuery(extra...))
+				words.AddQuery(memindex.Keyed{Query: bleve.NewDisjunctionQuery(extra...), Key: "expr\x00" + text})
 			}
 		}
 	}

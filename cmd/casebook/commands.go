@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casebook-project/casebook/crawler"
 	"github.com/casebook-project/casebook/crawler/recrawl"
@@ -113,8 +114,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer jobs.Close()
+	engine := search.New(ix)
+	engine.SetLogger(log)
+	go warm(ctx, engine, log)
 	srv, err := server.New(server.Config{
-		Engine:         search.New(ix),
+		Engine:         engine,
 		Index:          ix,
 		AllowedOrigins: t.cfg.Server.AllowedOrigins,
 		TrustedProxies: t.cfg.Server.TrustedProxies,
@@ -379,4 +383,17 @@ func printHits(w io.Writer, res *search.Result) {
 // [brackets] around the matches.
 func plainSnippet(s string) string {
 	return html.UnescapeString(markTags.Replace(s))
+}
+
+// warm copies the index into memory in the background: until it is done
+// (seconds at 100,000 practices) searches go to Bleve, slower but complete.
+func warm(ctx context.Context, engine *search.Engine, log *slog.Logger) {
+	start := time.Now()
+	if err := engine.Warm(ctx); err != nil {
+		if ctx.Err() == nil {
+			log.Warn("in-memory index: not built; searches use Bleve", "err", err)
+		}
+		return
+	}
+	log.Info("in-memory index ready", "took", time.Since(start).Round(time.Millisecond))
 }

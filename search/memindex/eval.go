@@ -51,6 +51,10 @@ func (e *evaluator) eval(q query.Query) (Matches, error) {
 		return Matches{}, err
 	}
 	switch q := q.(type) {
+	case Keyed:
+		return e.keyed(q)
+	case *Keyed:
+		return e.keyed(*q)
 	case *query.BooleanQuery:
 		return e.boolean(q)
 	case *query.ConjunctionQuery:

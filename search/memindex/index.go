@@ -31,6 +31,7 @@ type Index struct {
 	pool      sync.Pool // *scratch
 	groupPool sync.Pool // []int32, zeroed
 	fuzzy     sync.Map  // fuzzyKey -> []candidate
+	parts     partCache // matches of Keyed parts
 }
 
 // Generation is the index generation the copy was built from.

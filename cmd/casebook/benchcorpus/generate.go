@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math/rand/v2"
 	"strings"
+	"unicode"
 
 	"github.com/casebook-project/casebook/indexer"
 )
@@ -12,13 +13,13 @@ import (
 // Body length in words (title and summary not counted).
 const (
 	MinWords = 150
-	MaxWords = 400
+	MaxWords = 600
 )
 
 // Years of the generated practices, inclusive.
 const (
-	FirstYear = 1995
-	LastYear  = 2026
+	FirstYear = 2005
+	LastYear  = 2025
 )
 
 // sources are the sites the practices seem to come from, with their network.
@@ -48,11 +49,19 @@ func Generate(n int, seed int64) (iter.Seq[indexer.Practice], error) {
 	cities := indexer.Cities()
 	themes := indexer.Themes()
 	return func(yield func(indexer.Practice) bool) {
+		rng := rand.New(rand.NewPCG(uint64(seed), 0x63617365626f6f6b))
 		g := &gen{
-			rng:    rand.New(rand.NewPCG(uint64(seed), 0x63617365626f6f6b)),
+			rng:    rng,
 			pools:  pools,
 			cities: cities,
 			themes: themes,
+			words:  map[string]*rand.Zipf{},
+			domain: map[string]*rand.Zipf{},
+		}
+		for _, l := range Langs {
+			v := pools[l].vocab
+			g.words[l] = rand.NewZipf(rng, zipfS, zipfV, uint64(len(v.ranked)-1))
+			g.domain[l] = rand.NewZipf(rng, zipfS, zipfV, uint64(len(v.domain)-1))
 		}
 		for i := 0; i < n; {
 			group := g.next(i, n-i)
@@ -71,6 +80,8 @@ type gen struct {
 	pools  map[string]*pool
 	cities []indexer.City
 	themes []indexer.Theme
+	words  map[string]*rand.Zipf // per language: ranks into vocab.ranked
+	domain map[string]*rand.Zipf // per language: ranks into vocab.domain
 }
 
 // shared is what the translations of one practice have in common.
@@ -189,7 +200,9 @@ func (g *gen) practice(lang string, s shared) indexer.Practice {
 }
 
 // body is MinWords–MaxWords words in paragraphs of 2–6 sentences, some
-// after a heading, the first naming the city and the start year.
+// after a heading, the first naming the city and the start year. Half the
+// sentences are sentences of the demo pages, half are drawn word by word
+// from the language's vocabulary (zipfSentence).
 func (g *gen) body(lang string, p *pool, city string, year int) string {
 	target := MinWords + g.rng.IntN(MaxWords-MinWords+1)
 	first := fmt.Sprintf(placeLine[lang], city, year)
@@ -208,7 +221,12 @@ func (g *gen) body(lang string, p *pool, city string, year int) string {
 				}
 			}
 		}
-		s := pick(g.rng, p.sentences)
+		var s string
+		if g.rng.IntN(2) == 0 {
+			s = pick(g.rng, p.sentences)
+		} else {
+			s = g.zipfSentence(lang, p.vocab)
+		}
 		w := len(strings.Fields(s))
 		if words+w > MaxWords {
 			continue
@@ -220,6 +238,25 @@ func (g *gen) body(lang string, p *pool, city string, year int) string {
 		paras = append(paras, strings.Join(para, " "))
 	}
 	return strings.Join(paras, "\n\n")
+}
+
+// zipfSentence is 6–18 words of v: each a domain word one time in six,
+// else a word of the whole vocabulary; both drawn with Zipf's law over
+// frequency rank, as words occur in natural text.
+func (g *gen) zipfSentence(lang string, v *vocab) string {
+	n := 6 + g.rng.IntN(13)
+	words := make([]string, n)
+	for i := range words {
+		if g.rng.IntN(6) == 0 {
+			words[i] = v.domain[g.domain[lang].Uint64()]
+		} else {
+			words[i] = v.ranked[g.words[lang].Uint64()]
+		}
+	}
+	r := []rune(words[0])
+	r[0] = unicode.ToUpper(r[0])
+	words[0] = string(r)
+	return strings.Join(words, " ") + "."
 }
 
 func pick(rng *rand.Rand, xs []string) string { return xs[rng.IntN(len(xs))] }

@@ -2,6 +2,7 @@ package benchcorpus
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -17,9 +18,11 @@ type pool struct {
 	summaries []string
 	sentences []string
 	headings  []string
+	vocab     *vocab
 }
 
-// loadPools reads the demo corpus and cuts it into per-language pools.
+// loadPools reads the demo corpus and cuts it into per-language pools,
+// with the ranked vocabulary of each language.
 func loadPools() (map[string]*pool, error) {
 	pages, err := demo.Load()
 	if err != nil {
@@ -57,6 +60,11 @@ func loadPools() (map[string]*pool, error) {
 		p := pools[l]
 		if len(p.titles) == 0 || len(p.summaries) == 0 || len(p.sentences) == 0 {
 			return nil, fmt.Errorf("benchcorpus: demo corpus has no usable %s pages", l)
+		}
+		texts := slices.Concat(p.titles, p.summaries, p.sentences, p.headings)
+		p.vocab = buildVocab(texts, slices.Concat(p.titles, p.headings, themeTexts(l)))
+		if len(p.vocab.domain) == 0 {
+			return nil, fmt.Errorf("benchcorpus: demo corpus has no %s domain words", l)
 		}
 	}
 	return pools, nil

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search"
+)
+
+// TestBenchCommand runs the whole benchmark on a small corpus through the
+// command line: a table with every column filled, and raw figures that are
+// all present and positive, every HTTP answer a 200 with every facet.
+func TestBenchCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports and serves 300 practices")
+	}
+	dir := t.TempDir()
+	jsonFile := filepath.Join(dir, "figures.json")
+	code, out, errs := runCmd(t, "bench", "--n", "300", "--queries", "40", "--dir", filepath.Join(dir, "work"), "--json", jsonFile)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a header, a rule and one row, got:\n%s", out)
+	}
+	header, row := cells(lines[0]), cells(lines[2])
+	if len(header) != 11 || len(row) != len(header) {
+		t.Fatalf("header has %d columns, row %d; want 11 each:\n%s", len(header), len(row), out)
+	}
+	for i, c := range row {
+		if c == "" || c == "0" || strings.Contains(c, "NaN") || strings.Contains(c, "Inf") ||
+			(c == "n/a" && runtimeHasProc()) {
+			t.Errorf("column %q is %q", header[i], c)
+		}
+	}
+	if row[0] != "300" {
+		t.Errorf("N column = %q, want 300", row[0])
+	}
+	for _, want := range []string{"generating corpus", "importing", "in process", "over HTTP", "Bleve alone"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("progress on stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "work", "300")); !os.IsNotExist(err) {
+		t.Errorf("without --keep the index should be gone: stat: %v", err)
+	}
+
+	data, err := os.ReadFile(jsonFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var figs []benchFigures
+	if err := json.Unmarshal(data, &figs); err != nil {
+		t.Fatalf("--json: %v\n%s", err, data)
+	}
+	if len(figs) != 1 {
+		t.Fatalf("--json has %d runs, want 1", len(figs))
+	}
+	f := figs[0]
+	if f.N != 300 || f.Queries != 40 || f.HTTPClients != 2 {
+		t.Errorf("n, queries, clients = %d, %d, %d; want 300, 40, 2", f.N, f.Queries, f.HTTPClients)
+	}
+	if want := 40 * (1 + f.Passes); f.HTTPAnswers200 != want {
+		t.Errorf("%d answers were 200 with every facet, want %d", f.HTTPAnswers200, want)
+	}
+	for name, v := range map[string]float64{
+		"import docs/s": f.ImportDocsPerS, "index MB": f.IndexMB, "warm s": f.WarmSeconds, "HTTP req/s": f.HTTPReqPerS,
+		"in process p50": f.InProcess.P50, "in process p99": f.InProcess.P99,
+		"HTTP p50": f.HTTP.P50, "HTTP p99": f.HTTP.P99,
+		"Bleve p50": f.Bleve.P50, "Bleve p99": f.Bleve.P99,
+		"Bleve highlight p50": f.BleveHighlight.P50, "Bleve highlight p99": f.BleveHighlight.P99,
+	} {
+		if !(v > 0) {
+			t.Errorf("%s = %v, want > 0", name, v)
+		}
+	}
+	if runtimeHasProc() && (f.RSSMB == nil || *f.RSSMB <= 0) {
+		t.Errorf("RSS = %v, want a positive figure on Linux", f.RSSMB)
+	}
+	if f.ZeroHitQueries >= 40 {
+		t.Errorf("all %d queries found nothing", f.ZeroHitQueries)
+	}
+}
+
+func runtimeHasProc() bool {
+	_, err := os.Stat("/proc/self/status")
+	return err == nil
+}
+
+// cells splits a Markdown table row into its trimmed cells.
+func cells(line string) []string {
+	parts := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+// TestBenchCorpusImport writes a corpus with `casebook bench corpus` and
+// imports it with `casebook import`: every practice is accepted.
+func TestBenchCorpusImport(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "corpus.jsonl")
+	if code, _, errs := runCmd(t, "bench", "corpus", "--n", "200", "--seed", "9", "--out", file); code != exitOK {
+		t.Fatalf("bench corpus: exit %d: %s", code, errs)
+	}
+	index := filepath.Join(dir, "index")
+	code, out, errs := runCmd(t, "import", "--index", index, file)
+	if code != exitOK || !strings.Contains(out, "imported 200 practices") || strings.Contains(out, "skipped") {
+		t.Fatalf("import: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	ix, err := indexer.Open(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, err := ix.Count(t.Context()); err != nil || n != 200 {
+		t.Errorf("index holds %d practices (%v), want 200", n, err)
+	}
+
+	// Standard output gives the same lines as --out.
+	_, stdout, _ := runCmd(t, "bench", "corpus", "--n", "200", "--seed", "9")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(data) {
+		t.Error("bench corpus to standard output differs from --out")
+	}
+}
+
+func TestBenchUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "--n", "0"},
+		{"bench", "--n", "10k"},
+		{"bench", "--queries", "-1"},
+		{"bench", "extra"},
+		{"bench", "corpus", "--n", "0"},
+		{"bench", "corpus", "--bogus"},
+	} {
+		if code, _, errs := runCmd(t, args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", args, code, exitUsage, errs)
+		}
+	}
+}
+
+func TestParseSizes(t *testing.T) {
+	for _, test := range []struct {
+		in   string
+		want []int
+	}{
+		{"10000,100000", []int{10000, 100000}},
+		{"100_000", []int{100000}},
+		{" 300 , 5", []int{300, 5}},
+	} {
+		got, err := parseSizes(test.in)
+		if err != nil || !reflect.DeepEqual(got, test.want) {
+			t.Errorf("parseSizes(%q) = %v, %v; want %v", test.in, got, err, test.want)
+		}
+	}
+}
+
+// TestBenchQueryMix checks the mix is fixed for a seed and has the shape
+// DESIGN.md asks for; every query is a valid API request and a valid
+// plain Bleve request.
+func TestBenchQueryMix(t *testing.T) {
+	a, b := benchQueryMix(2026, 500), benchQueryMix(2026, 500)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same seed, different query mix")
+	}
+	if reflect.DeepEqual(a, benchQueryMix(2027, 500)) {
+		t.Error("seeds 2026 and 2027 give the same mix")
+	}
+	phrases, filtered := 0, 0
+	langs := map[string]int{}
+	kinds := map[string]bool{}
+	for i, q := range a {
+		langs[q.UI]++
+		if q.Phrase {
+			phrases++
+		} else if n := len(strings.Fields(q.Text)); n < 1 || n > 3 {
+			t.Errorf("query %d %q has %d words, want 1–3", i, q.Text, n)
+		}
+		if q.Filtered() {
+			filtered++
+		}
+		for kind, on := range map[string]bool{
+			"city": len(q.Cities) > 0, "theme": len(q.Themes) > 0, "lang": len(q.Langs) > 0,
+			"country": len(q.Countries) > 0, "year": q.YearFrom != 0,
+		} {
+			kinds[kind] = kinds[kind] || on
+		}
+		r, err := search.ParseRequest(q.values(), "")
+		if err != nil {
+			t.Fatalf("query %d %s: %v", i, q.values().Encode(), err)
+		}
+		if r.Size != 10 || r.UI != q.UI {
+			t.Errorf("query %d: size %d, ui %q; want 10, %q", i, r.Size, r.UI, q.UI)
+		}
+		for _, hl := range []bool{false, true} {
+			if err := bleveRequest(q, hl).Validate(); err != nil {
+				t.Errorf("query %d: plain Bleve request: %v", i, err)
+			}
+		}
+	}
+	if share := float64(phrases) / 500; share < 0.10 || share > 0.20 {
+		t.Errorf("%.0f%% phrases, want about 15%%", 100*share)
+	}
+	if share := float64(filtered) / 500; share < 0.35 || share > 0.45 {
+		t.Errorf("%.0f%% filtered, want about 40%%", 100*share)
+	}
+	if len(kinds) != 5 {
+		t.Errorf("filters used: %v; want city, theme, lang, country and year", kinds)
+	}
+	for _, l := range []string{"en", "fr", "de"} {
+		if langs[l] < 160 {
+			t.Errorf("%d queries in %s, want about a third", langs[l], l)
+		}
+	}
+}
