@@ -26,7 +26,12 @@ func ContentHash(p Practice) string {
 	if err != nil { // a Practice always marshals; keep the compiler honest
 		panic(fmt.Sprintf("indexer: marshal practice: %v", err))
 	}
-	sum := sha256.Sum256(b)
+	return hashJSON(b)
+}
+
+// hashJSON is ContentHash of the practice that marshals to raw.
+func hashJSON(raw []byte) string {
+	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:16])
 }
 
@@ -66,7 +71,7 @@ func document(p Practice) (map[string]interface{}, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("encode practice %s: %w", p.ID, err)
 	}
-	hash := ContentHash(p)
+	hash := hashJSON(raw)
 	d := map[string]interface{}{
 		FieldURL:     p.URL,
 		FieldHash:    hash,
@@ -77,7 +82,7 @@ func document(p Practice) (map[string]interface{}, string, error) {
 		FieldGroup:   Group(p),
 		FieldYear:    float64(p.Year),
 		FieldDate:    float64(DateNumber(p)),
-		FieldDoc:     string(raw),
+		FieldDoc:     encodeStored(raw),
 	}
 	if len(p.Cities) > 0 {
 		d[FieldCity] = append([]string(nil), p.Cities...)
@@ -95,6 +100,8 @@ func document(p Practice) (map[string]interface{}, string, error) {
 
 // DecodeStored rebuilds a practice from the stored fields of a search hit
 // (the request must have asked for FieldDoc) or of a stored document.
+// FieldDoc holds the practice's JSON, compressed by this version and
+// plain in indexes written before; both are read.
 func DecodeStored(fields map[string]interface{}) (Practice, error) {
 	v, ok := fields[FieldDoc]
 	if !ok {
@@ -104,8 +111,12 @@ func DecodeStored(fields map[string]interface{}) (Practice, error) {
 	if !ok {
 		return Practice{}, fmt.Errorf("decode stored practice: %q is %T, not a string", FieldDoc, v)
 	}
+	raw, err := decodeStored(s)
+	if err != nil {
+		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
+	}
 	var p Practice
-	if err := json.Unmarshal([]byte(s), &p); err != nil {
+	if err := json.Unmarshal(raw, &p); err != nil {
 		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
 	}
 	return p, nil

@@ -14,7 +14,7 @@ const (
 	FieldHash    = "hash"    // keyword, stored: content hash of the normalised practice
 	FieldYear    = "year"    // numeric: start year, 0 when unknown
 	FieldDate    = "date"    // numeric: YYYYMMDD of published, else year*10000+101, else 0
-	FieldDoc     = "doc"     // stored only: the normalised Practice as JSON
+	FieldDoc     = "doc"     // stored only: the normalised Practice as JSON, compressed (read it with DecodeStored)
 	FieldFetch   = "fetch"   // stored only: the FetchState of the page as JSON (crawled practices only)
 
 	FieldTitleEN   = "title_en"

@@ -2,7 +2,9 @@ package indexer
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -62,12 +64,12 @@ func TestImportJSONL(t *testing.T) {
 func TestImportJSONLManyLines(t *testing.T) {
 	ix := openTemp(t)
 	var b bytes.Buffer
-	for i := range 3*batchSize + 1 {
+	for i := range 3*importBatchSize + 1 {
 		b.WriteString(`{"url":"https://x.example/` + itoa(i) + `","title":"Practice ` + itoa(i) + `","lang":"en"}` + "\n")
 	}
 	n, err := ImportJSONL(t.Context(), ix, &b, func(line int, err error) { t.Errorf("line %d: %v", line, err) })
-	if err != nil || n != 3*batchSize+1 {
-		t.Fatalf("ImportJSONL = %d, %v; want %d", n, err, 3*batchSize+1)
+	if err != nil || n != 3*importBatchSize+1 {
+		t.Fatalf("ImportJSONL = %d, %v; want %d", n, err, 3*importBatchSize+1)
 	}
 	if c, _ := ix.Count(t.Context()); c != uint64(n) {
 		t.Errorf("Count = %d; want %d", c, n)
@@ -129,4 +131,88 @@ func FuzzReadLine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestImportJSONLLaterLineWins gives practices twice, in the same batch
+// and in the next ones (written concurrently): the index holds each as its
+// last line says.
+func TestImportJSONLLaterLineWins(t *testing.T) {
+	ctx := t.Context()
+	ix := openTemp(t)
+	const distinct = 50
+	var b bytes.Buffer
+	lines := 0
+	for round := range 4 { // rounds land in different batches
+		for i := range importBatchSize {
+			id := i % distinct
+			b.WriteString(`{"url":"https://x.example/` + itoa(id) + `","title":"Round ` + itoa(round) + ` line ` + itoa(i) + `","lang":"en"}` + "\n")
+			lines++
+		}
+	}
+	n, err := ImportJSONL(ctx, ix, &b, func(line int, err error) { t.Errorf("line %d: %v", line, err) })
+	if err != nil || n != lines {
+		t.Fatalf("ImportJSONL = %d, %v; want %d", n, err, lines)
+	}
+	if c, _ := ix.Count(ctx); c != distinct {
+		t.Errorf("Count = %d; want %d", c, distinct)
+	}
+	for id := range distinct {
+		last := importBatchSize - distinct + id // the last line of round 3 for id
+		p, err := ix.Get(ctx, IDForURL("https://x.example/"+itoa(id)))
+		if want := "Round 3 line " + itoa(last); err != nil || p.Title != want {
+			t.Errorf("practice %d: title %q, %v; want %q", id, p.Title, err, want)
+		}
+	}
+}
+
+// TestImportJSONLStops checks that an import stops with an error when ctx
+// ends or the index is closed under it, and that the practices it counts
+// as imported are in the index.
+func TestImportJSONLStops(t *testing.T) {
+	var b bytes.Buffer
+	for i := range 3 * importBatchSize {
+		b.WriteString(`{"url":"https://x.example/` + itoa(i) + `","title":"Practice ` + itoa(i) + `","lang":"de"}` + "\n")
+	}
+	input := b.String()
+
+	t.Run("canceled", func(t *testing.T) {
+		ix := openTemp(t)
+		ctx, cancel := context.WithCancel(t.Context())
+		// Cancel once about half the input is read: some batches are written.
+		in := &cancelAfter{r: strings.NewReader(input), after: len(input) / 2, cancel: cancel}
+		n, err := ImportJSONL(ctx, ix, in, nil)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("ImportJSONL = %d, %v; want context.Canceled", n, err)
+		}
+		if c, _ := ix.Count(t.Context()); c != uint64(n) {
+			t.Errorf("Count = %d; ImportJSONL counted %d imported", c, n)
+		}
+	})
+
+	t.Run("closed", func(t *testing.T) {
+		ix := openTemp(t)
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		n, err := ImportJSONL(t.Context(), ix, strings.NewReader(input), nil)
+		if !errors.Is(err, ErrClosed) || n != 0 {
+			t.Fatalf("ImportJSONL = %d, %v; want 0, ErrClosed", n, err)
+		}
+	})
+}
+
+// cancelAfter reads r and calls cancel once after bytes have been read.
+type cancelAfter struct {
+	r      io.Reader
+	after  int
+	cancel func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.after -= n; c.after <= 0 && c.cancel != nil {
+		c.cancel()
+		c.cancel = nil
+	}
+	return n, err
 }

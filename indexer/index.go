@@ -272,6 +272,11 @@ type pendingDoc struct {
 // between batches. Batches already written stay written when a later one
 // fails.
 func (ix *Index) write(ctx context.Context, docs []pendingDoc, ids []string) error {
+	return ix.writeSized(ctx, docs, ids, batchSize)
+}
+
+// writeSized is write with batches of size operations.
+func (ix *Index) writeSized(ctx context.Context, docs []pendingDoc, ids []string, size int) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
@@ -297,7 +302,7 @@ func (ix *Index) write(ctx context.Context, docs []pendingDoc, ids []string) err
 		if err := b.Index(d.id, d.fields); err != nil {
 			return fmt.Errorf("index %s: %w", d.id, err)
 		}
-		if b.Size() >= batchSize {
+		if b.Size() >= size {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -305,7 +310,7 @@ func (ix *Index) write(ctx context.Context, docs []pendingDoc, ids []string) err
 	}
 	for _, id := range ids {
 		b.Delete(id)
-		if b.Size() >= batchSize {
+		if b.Size() >= size {
 			if err := flush(); err != nil {
 				return err
 			}

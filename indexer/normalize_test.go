@@ -213,3 +213,48 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// TestIsCleanLine checks the shortcut of cleanLine: a line it calls
+// clean is one that cleaning the long way leaves as it is.
+func TestIsCleanLine(t *testing.T) {
+	for _, test := range []struct {
+		line  string
+		clean bool
+	}{
+		{"", true},
+		{"Wohnen für alle", true},
+		{"Cafe\u0301 de la gare", false}, // not NFC
+		{"Café de la gare", true},
+		{" leading", false},
+		{"trailing ", false},
+		{"two  spaces", false},
+		{"tab\there", false},
+		{"nbsp\u00a0here", false},
+		{"zero\u200bwidth", false},
+		{"soft\u00adhyphen", false},
+		{"bad \xff byte", false},
+		{"replacement \uFFFD char", false},
+		{"bell\x07", false},
+		{"日本語 テキスト", true},
+	} {
+		if got := isCleanLine(test.line); got != test.clean {
+			t.Errorf("isCleanLine(%q) = %v; want %v", test.line, got, test.clean)
+		}
+		if test.clean && rebuildLine(test.line) != test.line {
+			t.Errorf("rebuildLine(%q) = %q; a clean line must stay as it is", test.line, rebuildLine(test.line))
+		}
+	}
+}
+
+// FuzzCleanLine checks that the shortcut never changes what cleanLine
+// returns.
+func FuzzCleanLine(f *testing.F) {
+	f.Add("Wohnen für alle")
+	f.Add(" a  b\u00a0c\u200b ")
+	f.Add("Cafe\u0301")
+	f.Fuzz(func(t *testing.T, s string) {
+		if isCleanLine(s) && rebuildLine(s) != s {
+			t.Fatalf("isCleanLine(%q) but cleaning gives %q", s, rebuildLine(s))
+		}
+	})
+}

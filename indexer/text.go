@@ -3,6 +3,7 @@ package indexer
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
@@ -13,6 +14,14 @@ import (
 // zero-width characters removed, every run of white space one space,
 // trimmed.
 func cleanLine(s string) string {
+	if isCleanLine(s) {
+		return s
+	}
+	return rebuildLine(s)
+}
+
+// rebuildLine is cleanLine the long way.
+func rebuildLine(s string) string {
 	s = norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(s))
@@ -32,6 +41,37 @@ func cleanLine(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isCleanLine reports whether cleanLine would return s unchanged: valid
+// UTF-8 in NFC, no control or invisible character, no white space but
+// single spaces between words. Most lines of most texts are; checking is
+// cheaper than rebuilding them.
+func isCleanLine(s string) bool {
+	space := true // no leading space
+	ascii := true
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+			continue
+		case r < 0x20 || r == 0x7f:
+			return false
+		case r >= 0x80:
+			if r == utf8.RuneError || unicode.IsSpace(r) || invisible(r) {
+				return false // RuneError: perhaps an invalid byte
+			}
+			ascii = false
+		}
+		space = false
+	}
+	if space && s != "" {
+		return false // a trailing space
+	}
+	return ascii || norm.NFC.IsNormalString(s)
 }
 
 // invisible reports characters that carry nothing for search or display:
