@@ -36,7 +36,7 @@ func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (pag
 	}
 	// The best matching document of every group (by position in m).
 	bestOf := ix.groupScratch()
-	defer ix.groupPool.Put(bestOf)
+	defer ix.groupPool.Put(&bestOf)
 	var best, singles []int
 	var touched []uint32
 	for i, d := range m.docs {
@@ -165,7 +165,7 @@ func (h *rankHeap) Pop() any {
 // groupScratch returns a zeroed slice with one slot per group.
 func (ix *Index) groupScratch() []int32 {
 	if v := ix.groupPool.Get(); v != nil {
-		return v.([]int32)
+		return *v.(*[]int32)
 	}
 	return make([]int32, len(ix.groupKey))
 }

@@ -29,7 +29,7 @@ type Index struct {
 	keywords map[string]*keyword
 
 	pool      sync.Pool // *scratch
-	groupPool sync.Pool // []int32, zeroed
+	groupPool sync.Pool // *[]int32, zeroed
 	fuzzy     sync.Map  // fuzzyKey -> []candidate
 	parts     partCache // matches of Keyed parts
 }

@@ -65,11 +65,6 @@ func (s Set) addAll(docs []uint32) {
 		s.add(d)
 	}
 }
-func (s Set) intersect(o Set) {
-	for i := range s {
-		s[i] &= o[i]
-	}
-}
 
 // Filter keeps the matches in every set (nil sets are ignored).
 func (m Matches) Filter(sets ...Set) Matches {
