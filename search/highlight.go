@@ -10,6 +10,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/casebook-project/casebook/search/memindex"
 )
 
 // SnippetLength is the approximate length, in bytes of text, of snippet_html.
@@ -149,7 +151,7 @@ func (h *highlighter) matches(term string) bool {
 	}
 	m := false
 	for q, d := range h.terms {
-		if d > 0 && firstRune(q) == firstRune(term) && withinDistance(q, term, d) {
+		if d > 0 && firstRune(q) == firstRune(term) && memindex.WithinDistance(q, term, d) {
 			m = true
 			break
 		}
@@ -213,44 +215,6 @@ func mergeSpans(text string, in []span) []span {
 		out = append(out, s)
 	}
 	return out
-}
-
-// withinDistance reports whether the Levenshtein distance of a and b (in
-// runes) is at most d.
-func withinDistance(a, b string, d int) bool {
-	ra, rb := []rune(a), []rune(b)
-	if abs(len(ra)-len(rb)) > d {
-		return false
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			best = min(best, cur[j])
-		}
-		if best > d {
-			return false
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)] <= d
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // markAll renders the whole of text with spans marked.

@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search/memindex"
 )
 
 // lexiconTSV is the bilingual domain lexicon: one concept a line with its
@@ -230,7 +231,7 @@ func (lx *lexIndex) lookupNear(word string, d int) []int {
 	w := surfaceKey(word)
 	var out []int
 	for _, f := range lx.words {
-		if f.first == firstRune(w) && withinDistance(w, f.key, d) {
+		if f.first == firstRune(w) && memindex.WithinDistance(w, f.key, d) {
 			for _, ci := range lx.surface[f.key] {
 				out = appendNew(out, ci)
 			}

@@ -115,3 +115,15 @@ func boundedDistance(a, b []rune, k int, rows *[3][]int) int {
 	}
 	return prev[len(b)]
 }
+
+// WithinDistance reports whether a and b are at most k edits apart, a swap
+// of two adjacent letters counting as one edit — the distance fuzzy
+// matching uses, so that highlighting and the lexicon agree with it.
+func WithinDistance(a, b string, k int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if abs(len(ra)-len(rb)) > k {
+		return false
+	}
+	var rows [3][]int
+	return boundedDistance(ra, rb, k, &rows) <= k
+}
