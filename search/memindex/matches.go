@@ -101,11 +101,9 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 	total := len(children)
 	min = max(min, 1)
 	var nonEmpty []Matches
-	size := 0
 	for _, c := range children {
 		if c.Len() > 0 {
 			nonEmpty = append(nonEmpty, c)
-			size += c.Len()
 		}
 	}
 	switch {
@@ -148,7 +146,6 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 			emit(d)
 		}
 	}
-	_ = size
 	return out
 }
 
