@@ -113,6 +113,7 @@ func (e *Engine) buildMem(ctx context.Context) (*memindex.Index, error) {
 	e.acc.build.Lock()
 	defer e.acc.build.Unlock()
 	var built *memindex.Index
+	fresh := false
 	err := e.ix.Read(ctx, func(r index.IndexReader, gen uint64) error {
 		if m := e.acc.load(); m != nil && m.Generation() == gen {
 			built = m
@@ -122,11 +123,20 @@ func (e *Engine) buildMem(ctx context.Context) (*memindex.Index, error) {
 		if err != nil {
 			return err
 		}
-		built = m
+		built, fresh = m, true
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if fresh {
+		// The copy read every page of the index files; searches now read
+		// them only to load the documents of a page of hits.
+		if n, err := releaseMapped(e.ix.Dir()); err != nil {
+			e.logger().Debug("in-memory index: could not release mapped pages", "err", err)
+		} else {
+			e.logger().Debug("in-memory index: released mapped pages", "bytes", n)
+		}
 	}
 	e.acc.mu.Lock()
 	if e.acc.cur == nil || e.acc.cur.Generation() < built.Generation() {

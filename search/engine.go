@@ -133,10 +133,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	ctx, cancel := e.withTimeout(ctx)
 	defer cancel()
 
-	p := e.newPlan(ParseQuery(r.Query), r)
-	res, err := e.search(ctx, p, r, true)
+	m := e.memIndex(ctx)
+	p := e.newPlan(ParseQuery(r.Query), r, m)
+	res, err := e.search(ctx, m, p, r, true)
 	if err != nil && isTooManyClauses(err) {
-		res, err = e.search(ctx, p, r, false)
+		res, err = e.search(ctx, m, p, r, false)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
@@ -154,10 +155,10 @@ func isTooManyClauses(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "TooManyClauses")
 }
 
-// search answers from the in-memory copy of the index when it is current,
-// else from Bleve.
-func (e *Engine) search(ctx context.Context, p *plan, r Request, fuzzy bool) (*Result, error) {
-	if m := e.memIndex(ctx); m != nil {
+// search answers from the in-memory copy m of the index when there is one
+// (it is current), else from Bleve.
+func (e *Engine) search(ctx context.Context, m *memindex.Index, p *plan, r Request, fuzzy bool) (*Result, error) {
+	if m != nil {
 		res, err := e.searchMem(ctx, m, p, r, fuzzy)
 		if !errors.Is(err, memindex.ErrUnsupported) {
 			return res, err

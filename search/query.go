@@ -77,8 +77,10 @@ type plan struct {
 // prefixTerm is an indexed term that completes the last word.
 type prefixTerm struct{ field, term string }
 
-// newPlan reads pq's words against the lexicon and the index.
-func (e *Engine) newPlan(pq Query, r Request) *plan {
+// newPlan reads pq's words against the lexicon and the index (the
+// in-memory copy m when there is one).
+func (e *Engine) newPlan(pq Query, r Request, m *memindex.Index) *plan {
+	dict := terms{e: e, m: m}
 	p := &plan{pq: pq, fuzzy: map[int]bool{}, lexicon: map[string][]expansion{}}
 	lx := e.lexiconFor()
 	expand := func(text string, unknown bool, fuzzy int) {
@@ -99,7 +101,7 @@ func (e *Engine) newPlan(pq Query, r Request) *plan {
 			continue
 		}
 		plain = append(plain, t.Text)
-		unknown := !e.known(t.Text)
+		unknown := !dict.known(t.Text)
 		lastUnknown = unknown
 		fz := fuzziness(t.Text)
 		if unknown && fz > 0 && fuzzyLeft > 0 {
@@ -115,7 +117,7 @@ func (e *Engine) newPlan(pq Query, r Request) *plan {
 	}
 	if !r.Complete {
 		if last, ok := lastWord(pq); ok {
-			p.prefix = e.prefixTerms(last, lastUnknown)
+			p.prefix = dict.prefixTerms(last, lastUnknown)
 		}
 	}
 	return p
@@ -373,7 +375,9 @@ func proximityQuery(pq Query) query.Query {
 			add(plain[i]+" "+plain[i+1], boostPair)
 		}
 	}
-	return d
+	// Like a word's matches, the places where the words stand together
+	// depend on nothing else: the in-memory index keeps them.
+	return memindex.Keyed{Query: d, Key: "prox\x00" + strings.Join(plain, "\x00")}
 }
 
 // vocabularyClauses matches practices tagged with the theme or city that

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,6 +102,7 @@ func runBenchmark(ctx context.Context, s benchSettings) (*benchFigures, error) {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	defer ix.Close()
+	tuneGC() // as serve does
 	eng := search.New(ix)
 	eng.SetLogger(log)
 	// Every timed query is computed: answers to repeated requests are not
@@ -114,6 +116,7 @@ func runBenchmark(ctx context.Context, s benchSettings) (*benchFigures, error) {
 		return nil, fmt.Errorf("warm the engine: %w", err)
 	}
 	f.WarmSeconds = time.Since(start).Seconds()
+	debug.FreeOSMemory() // as serve does after warming
 	log.Info("engine warmed", "took_s", f.WarmSeconds)
 	mix := benchQueryMix(uint64(s.Seed), s.Queries)
 	reqs := make([]search.Request, len(mix))

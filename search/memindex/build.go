@@ -245,6 +245,23 @@ func newKeyword(perDoc [][]string) *keyword {
 		}
 		k.off[d+1] = uint32(len(k.vals))
 	}
+	if len(k.vals) <= len(perDoc) {
+		// At most one value per document (lang, country, network): one
+		// array read per document when counting.
+		k.single = make([]uint32, len(perDoc))
+		for d := range perDoc {
+			k.single[d] = noValue
+			if k.off[d+1] > k.off[d] {
+				k.single[d] = k.vals[k.off[d]]
+			}
+		}
+		for d := range perDoc {
+			if k.off[d+1]-k.off[d] > 1 {
+				k.single = nil
+				break
+			}
+		}
+	}
 	return k
 }
 
@@ -267,7 +284,7 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 		terms = append(terms, e.Term)
 	}
 	dict.Close()
-	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms}
+	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms, norm: make([]float32, b.ix.n)}
 	slices.Sort(tf.sorted)
 	var tfd index.TermFieldDoc
 	for i, term := range terms {
@@ -283,7 +300,6 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 		p := &posting{}
 		cnt := tr.Count()
 		p.docs = make([]uint32, 0, cnt)
-		p.w = make([]float32, 0, cnt)
 		p.posOff = make([]uint32, 1, cnt+1)
 		for {
 			got, err := tr.Next(tfd.Reset())
@@ -298,8 +314,13 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 			if in >= uint64(len(b.present)) || !b.present[in] {
 				continue
 			}
-			p.docs = append(p.docs, b.dense[in])
-			p.w = append(p.w, float32(math.Sqrt(float64(got.Freq))*got.Norm))
+			if got.Freq != uint64(len(got.Vectors)) {
+				tr.Close()
+				return nil, fmt.Errorf("%w: %s:%s has frequency %d and %d positions", ErrUnsupported, field, term, got.Freq, len(got.Vectors))
+			}
+			d := b.dense[in]
+			p.docs = append(p.docs, d)
+			tf.norm[d] = float32(got.Norm)
 			for _, v := range got.Vectors {
 				p.pos = append(p.pos, uint16(min(v.Pos, math.MaxUint16)))
 			}
@@ -310,6 +331,12 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 			continue
 		}
 		sortPosting(p)
+		if cap(p.pos)-len(p.pos) > len(p.pos)/8 { // growth slack
+			p.pos = slices.Clone(p.pos)
+		}
+		if cap(p.docs) > len(p.docs) { // Bleve counted deleted documents
+			p.docs = slices.Clone(p.docs)
+		}
 		tf.terms[term] = p
 	}
 	return tf, nil
@@ -334,7 +361,6 @@ func sortPosting(p *posting) {
 	q := &posting{posOff: []uint32{0}}
 	for _, i := range idx {
 		q.docs = append(q.docs, p.docs[i])
-		q.w = append(q.w, p.w[i])
 		ps := slices.Clone(p.positions(i))
 		slices.Sort(ps)
 		q.pos = append(q.pos, ps...)

@@ -37,8 +37,8 @@ func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (pag
 	// The best matching document of every group (by position in m).
 	bestOf := ix.groupScratch()
 	defer ix.groupPool.Put(&bestOf)
-	var best, singles []int
-	var touched []uint32
+	var singles []int
+	touched := make([]uint32, 0, min(len(m.docs), len(ix.groupKey)))
 	for i, d := range m.docs {
 		g := ix.group[d]
 		if g == noValue {
@@ -52,8 +52,9 @@ func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (pag
 			bestOf[g] = int32(i) + 1
 		}
 	}
-	for _, g := range touched {
-		best = append(best, int(bestOf[g]-1))
+	best := make([]int, len(touched))
+	for k, g := range touched {
+		best[k] = int(bestOf[g] - 1)
 		bestOf[g] = 0
 	}
 	groups = len(best) + len(singles)
@@ -61,11 +62,14 @@ func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (pag
 		return nil, groups
 	}
 	// Keep the best `to` representatives in a bounded heap.
-	h := &rankHeap{ix: ix, m: m, order: order}
+	h := &rankHeap{ix: ix, m: m, order: order, idx: make([]int, 0, min(to, groups))}
 	push := func(i int) {
 		if h.Len() < to {
 			heap.Push(h, i)
 			return
+		}
+		if order == ByScore && m.scores != nil && m.scores[i] < m.scores[h.idx[0]] {
+			return // ranks after the worst kept
 		}
 		if ix.less(m, order, i, h.idx[0]) {
 			h.idx[0] = i

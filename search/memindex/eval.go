@@ -205,7 +205,7 @@ func (e *evaluator) term(field, term string, boost float64) Matches {
 		return Matches{}
 	}
 	idf := e.idf(len(p.docs))
-	return Matches{docs: p.docs, w: p.w, factor: idf * idf * boost}
+	return Matches{docs: p.docs, post: p, norm: f.norm, factor: idf * idf * boost}
 }
 
 // keywordTerm matches a keyword value. A keyword term has frequency 1 in

@@ -2,6 +2,7 @@ package memindex
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 )
@@ -53,12 +54,20 @@ func (ix *Index) Counts(field string, m *Matches, size int) []Count {
 	if k == nil || m.Len() == 0 {
 		return nil
 	}
-	counts := make([]int, len(k.values))
-	for _, d := range m.docs {
-		for _, v := range k.valuesOf(d) {
-			counts[v]++
+	counts := make([]int, len(k.values)+1) // the last slot counts noValue
+	if k.single != nil {
+		last := uint32(len(k.values))
+		for _, d := range m.docs {
+			counts[min(k.single[d], last)]++
+		}
+	} else {
+		for _, d := range m.docs {
+			for _, v := range k.valuesOf(d) {
+				counts[v]++
+			}
 		}
 	}
+	counts = counts[:len(k.values)]
 	out := make([]Count, 0, 16)
 	for v, c := range counts {
 		if c > 0 {
@@ -70,15 +79,28 @@ func (ix *Index) Counts(field string, m *Matches, size int) []Count {
 
 // YearCounts counts the years (above 0) of the matches.
 func (ix *Index) YearCounts(m *Matches, size int) []Count {
-	counts := map[int32]int{}
+	if m.Len() == 0 {
+		return nil
+	}
+	// Years are counted in an array over the index's span of years.
+	lo, hi := ix.yearSpan()
+	if hi < lo {
+		return nil
+	}
+	if hi-lo > 4096 {
+		return ix.yearCountsSparse(m, size)
+	}
+	counts := make([]int, hi-lo+1)
 	for _, d := range m.docs {
 		if y := ix.year[d]; y > 0 {
-			counts[y]++
+			counts[y-lo]++
 		}
 	}
-	out := make([]Count, 0, len(counts))
-	for y, c := range counts {
-		out = append(out, Count{Value: strconv.Itoa(int(y)), Count: c})
+	out := make([]Count, 0, 32)
+	for i, c := range counts {
+		if c > 0 {
+			out = append(out, Count{Value: strconv.Itoa(int(lo) + i), Count: c})
+		}
 	}
 	return top(out, size)
 }
@@ -94,4 +116,33 @@ func top(out []Count, size int) []Count {
 		out = out[:size]
 	}
 	return out
+}
+
+// yearSpan is the least and greatest year above 0 (hi < lo when none).
+func (ix *Index) yearSpan() (lo, hi int32) {
+	ix.spanOnce.Do(func() {
+		ix.yearLo, ix.yearHi = math.MaxInt32, 0
+		for _, y := range ix.year {
+			if y > 0 {
+				ix.yearLo, ix.yearHi = min(ix.yearLo, y), max(ix.yearHi, y)
+			}
+		}
+	})
+	return ix.yearLo, ix.yearHi
+}
+
+// yearCountsSparse counts years in a map, for an index whose years span
+// too many to count in an array.
+func (ix *Index) yearCountsSparse(m *Matches, size int) []Count {
+	counts := map[int32]int{}
+	for _, d := range m.docs {
+		if y := ix.year[d]; y > 0 {
+			counts[y]++
+		}
+	}
+	out := make([]Count, 0, len(counts))
+	for y, c := range counts {
+		out = append(out, Count{Value: strconv.Itoa(int(y)), Count: c})
+	}
+	return top(out, size)
 }

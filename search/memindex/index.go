@@ -32,6 +32,9 @@ type Index struct {
 	groupPool sync.Pool // *[]int32, zeroed
 	fuzzy     sync.Map  // fuzzyKey -> []candidate
 	parts     partCache // matches of Keyed parts
+
+	spanOnce       sync.Once
+	yearLo, yearHi int32
 }
 
 // Generation is the index generation the copy was built from.
@@ -52,19 +55,39 @@ func (ix *Index) Year(d uint32) int32 { return ix.year[d] }
 // textField is the term dictionary and postings of one analysed field.
 type textField struct {
 	terms  map[string]*posting
-	sorted []string // every term, sorted (prefix and fuzzy expansion)
+	sorted []string  // every term, sorted (prefix and fuzzy expansion)
+	norm   []float32 // by document: Bleve's norm of the field, 1/sqrt(its length)
 }
 
-// posting lists the documents holding a term, with the per-document part of
-// the term's score and its positions.
+// posting lists the documents holding a term and its positions in each.
+// The number of positions is the term's frequency in the document.
 type posting struct {
-	docs   []uint32  // ascending
-	w      []float32 // sqrt(freq) × norm
-	posOff []uint32  // positions of docs[i]: pos[posOff[i]:posOff[i+1]]
-	pos    []uint16  // 1-based, as Bleve counts them; longer fields saturate
+	docs   []uint32 // ascending
+	posOff []uint32 // positions of docs[i]: pos[posOff[i]:posOff[i+1]]
+	pos    []uint16 // 1-based, as Bleve counts them; longer fields saturate
 }
 
 func (p *posting) positions(i int) []uint16 { return p.pos[p.posOff[i]:p.posOff[i+1]] }
+
+// weight is the per-document part of the term's score, sqrt(freq) × norm,
+// rounded to float32 as Bleve's scorer sees the stored norm.
+func (p *posting) weight(i int, norm []float32) float32 {
+	freq := p.posOff[i+1] - p.posOff[i]
+	var sq float64
+	if freq < uint32(len(sqrtTable)) {
+		sq = sqrtTable[freq]
+	} else {
+		sq = math.Sqrt(float64(freq))
+	}
+	return float32(sq * float64(norm[p.docs[i]]))
+}
+
+var sqrtTable = func() (t [64]float64) {
+	for i := range t {
+		t[i] = math.Sqrt(float64(i))
+	}
+	return t
+}()
 
 // keyword is one keyword field: its values, each document's values and each
 // value's documents.
@@ -74,6 +97,7 @@ type keyword struct {
 	off    []uint32          // values of document d: vals[off[d]:off[d+1]]
 	vals   []uint32
 	docs   [][]uint32 // value number -> ascending documents
+	single []uint32   // when no document has two values: its value (noValue: none); else nil
 }
 
 // Values returns the value numbers of document d.

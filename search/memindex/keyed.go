@@ -1,6 +1,7 @@
 package memindex
 
 import (
+	"container/list"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -15,34 +16,61 @@ type Keyed struct {
 	Key string
 }
 
-// partCache holds the matches of keyed parts, up to partCacheDocs matching
-// documents in all (about 12 bytes each); it starts afresh when full.
+// PartCacheBytes bounds the memory the matches of keyed parts may take in
+// one index copy (12 bytes per matching document: its number and score).
+// The least recently used parts are dropped first. A broad word matches
+// most of the index, so at 100,000 practices 96 MiB keeps about a hundred
+// of the most frequent words.
+var PartCacheBytes = 96 << 20
+
+const bytesPerMatch = 12
+
+// partCache holds the matches of keyed parts, least recently used first
+// out, within PartCacheBytes.
 type partCache struct {
-	mu   sync.Mutex
-	m    map[string]Matches
-	docs int
+	mu    sync.Mutex
+	m     map[string]*list.Element
+	lru   list.List // of *part, most recently used at the front
+	bytes int
 }
 
-const partCacheDocs = 4 << 20
+type part struct {
+	key string
+	m   Matches
+}
 
 func (c *partCache) get(key string) (Matches, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m, ok := c.m[key]
-	return m, ok
+	el, ok := c.m[key]
+	if !ok {
+		return Matches{}, false
+	}
+	c.lru.MoveToFront(el)
+	return el.Value.(*part).m, true
 }
 
 func (c *partCache) put(key string, m Matches) {
+	size := m.Len()*bytesPerMatch + len(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || c.docs+m.Len() > partCacheDocs {
-		c.m, c.docs = map[string]Matches{}, 0
-	}
-	if m.Len() > partCacheDocs/4 {
+	if size > PartCacheBytes/4 {
 		return
 	}
-	c.m[key] = m
-	c.docs += m.Len()
+	if c.m == nil {
+		c.m = map[string]*list.Element{}
+	}
+	if el, ok := c.m[key]; ok {
+		c.lru.MoveToFront(el)
+		return
+	}
+	for c.bytes+size > PartCacheBytes && c.lru.Len() > 0 {
+		old := c.lru.Remove(c.lru.Back()).(*part)
+		delete(c.m, old.key)
+		c.bytes -= old.m.Len()*bytesPerMatch + len(old.key)
+	}
+	c.m[key] = c.lru.PushFront(&part{key: key, m: m})
+	c.bytes += size
 }
 
 func (e *evaluator) keyed(k Keyed) (Matches, error) {

@@ -5,8 +5,9 @@ import "slices"
 // Matches are the documents a query matches, ascending, with their scores.
 type Matches struct {
 	docs   []uint32
-	scores []float64 // nil: the score of docs[i] is w[i] × factor
-	w      []float32
+	scores []float64 // nil: the score of docs[i] is post.weight(i, norm) × factor
+	post   *posting
+	norm   []float32
 	factor float64
 }
 
@@ -21,7 +22,7 @@ func (m *Matches) Score(i int) float64 {
 	if m.scores != nil {
 		return m.scores[i]
 	}
-	return float64(m.w[i]) * m.factor
+	return float64(m.post.weight(i, m.norm)) * m.factor
 }
 
 // materialise gives m its own score slice.
@@ -31,9 +32,9 @@ func (m *Matches) materialise() {
 	}
 	s := make([]float64, len(m.docs))
 	for i := range s {
-		s[i] = float64(m.w[i]) * m.factor
+		s[i] = float64(m.post.weight(i, m.norm)) * m.factor
 	}
-	m.scores, m.w = s, nil
+	m.scores, m.post, m.norm = s, nil, nil
 }
 
 // scaled returns m with every score multiplied by f.
