@@ -46,3 +46,33 @@ func TestResultCacheFollowsWrites(t *testing.T) {
 		t.Fatalf("next search after a caller changed its copy: %+v, %v", next.Hits, err)
 	}
 }
+
+// A practice shown on a page of hits is decoded once and kept; when it is
+// updated, the next page shows the new version (the result cache is off:
+// this is the practice cache alone).
+func TestPracticeCacheFollowsWrites(t *testing.T) {
+	ctx := t.Context()
+	ix := searchtest.Index(t)
+	e := search.New(ix)
+	e.DisableResultCache()
+	req, err := search.ParseRequest(url.Values{"q": {"kingfisher"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := indexer.Practice{URL: "https://example.org/en/kingfisher", Title: "Kingfisher walks", Lang: "en", Body: "Guided kingfisher walks along the river for newcomers."}
+	for _, title := range []string{"Kingfisher walks", "Kingfisher walks and talks", "Kingfisher evenings"} {
+		p.Title = title
+		if err := ix.Upsert(ctx, []indexer.Practice{p}); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // the second answer comes from the kept practice
+			res, err := e.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) != 1 || res.Hits[0].Title != title {
+				t.Fatalf("after setting the title to %q: hits %+v", title, res.Hits)
+			}
+		}
+	}
+}

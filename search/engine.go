@@ -41,6 +41,7 @@ type Engine struct {
 	words   suggestWords
 	acc     accel // the in-memory copy of the index (accel.go)
 	results resultCache
+	docs    docCache
 	noCache bool
 }
 

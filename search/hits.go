@@ -17,23 +17,31 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, pq Query, col *colla
 	if len(col.page) == 0 {
 		return out, nil
 	}
-	ids := make([]string, len(col.page))
-	for i, m := range col.page {
-		ids[i] = m.id
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{indexer.FieldDoc}
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
+	gen := e.ix.Generation()
 	docs := map[string]indexer.Practice{}
-	for _, h := range res.Hits {
-		p, err := indexer.DecodeStored(h.Fields)
-		if err != nil {
-			return nil, fmt.Errorf("decode %s: %w", h.ID, err)
+	var ids []string
+	for _, m := range col.page {
+		if p, ok := e.docs.get(gen, m.id); ok {
+			docs[m.id] = p
+		} else {
+			ids = append(ids, m.id)
 		}
-		docs[h.ID] = p
+	}
+	if len(ids) > 0 {
+		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+		req.Fields = []string{indexer.FieldDoc}
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			p, err := indexer.DecodeStored(h.Fields)
+			if err != nil {
+				return nil, fmt.Errorf("decode %s: %w", h.ID, err)
+			}
+			docs[h.ID] = p
+			e.docs.put(gen, h.ID, p)
+		}
 	}
 	hl := newHighlights(idx, pq)
 	for _, m := range col.page {
