@@ -14,7 +14,7 @@ import (
 )
 
 // Extract turns a parsed page into a practice with the raw values the page
-// states. pageURL is the URL the page was fetched from (after redirects);
+// states, as valid UTF-8 and within the caps of bound.go. pageURL is the URL the page was fetched from (after redirects);
 // the practice URL is its same-host <link rel=canonical> when there is one.
 // Each field comes from src.Fields' selector when it finds something, then
 // from schema.org JSON-LD, OpenGraph/meta tags and, for the body, the main
@@ -93,6 +93,7 @@ func Extract(pageURL string, doc *goquery.Document, hdr http.Header, src Source)
 	if p.Themes == nil {
 		p.Themes = []string{}
 	}
+	boundPractice(&p)
 	if p.Title == "" {
 		return p, fmt.Errorf("extract %s: no title found", norm)
 	}
@@ -112,7 +113,7 @@ func splitSelector(spec string) (sel, attr string) {
 }
 
 // selectAll returns the cleaned text (or attribute) of every match, without
-// empty values and duplicates.
+// empty values and duplicates, at most maxListValues.
 func selectAll(doc *goquery.Document, spec string) []string {
 	if strings.TrimSpace(spec) == "" {
 		return nil
@@ -120,7 +121,7 @@ func selectAll(doc *goquery.Document, spec string) []string {
 	sel, attr := splitSelector(spec)
 	var out []string
 	seen := map[string]bool{}
-	doc.Find(sel).Each(func(_ int, s *goquery.Selection) {
+	doc.Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		v := s.Text()
 		if attr != "" {
 			v = s.AttrOr(attr, "")
@@ -129,6 +130,7 @@ func selectAll(doc *goquery.Document, spec string) []string {
 			seen[v] = true
 			out = append(out, v)
 		}
+		return len(out) < maxListValues
 	})
 	return out
 }
@@ -194,7 +196,7 @@ func canonical(doc *goquery.Document, base *url.URL) string {
 		return ""
 	}
 	n, ok := resolve(base, href)
-	if !ok {
+	if !ok || len(n) > maxURLLength {
 		return ""
 	}
 	if u, err := url.Parse(n); err != nil || u.Host != base.Host {
@@ -204,25 +206,26 @@ func canonical(doc *goquery.Document, base *url.URL) string {
 }
 
 // translations reads <link rel=alternate hreflang=xx href>, without
-// x-default and without the page itself.
+// x-default and without the page itself, at most maxTranslations.
 func translations(doc *goquery.Document, base *url.URL, self, canon string) []indexer.Translation {
 	out := []indexer.Translation{}
 	seen := map[string]bool{self: true, canon: true}
-	doc.Find(`link[rel~="alternate"][hreflang][href]`).Each(func(_ int, s *goquery.Selection) {
+	doc.Find(`link[rel~="alternate"][hreflang][href]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		hl := strings.ToLower(strings.TrimSpace(s.AttrOr("hreflang", "")))
 		if hl == "" || hl == "x-default" {
-			return
+			return true
 		}
 		n, ok := resolve(base, s.AttrOr("href", ""))
-		if !ok || seen[n] {
-			return
+		if !ok || seen[n] || len(n) > maxURLLength {
+			return true
 		}
 		lang := langCode(hl)
 		if lang == "" {
-			return
+			return true
 		}
 		seen[n] = true
 		out = append(out, indexer.Translation{Lang: lang, URL: n})
+		return len(out) < maxTranslations
 	})
 	return out
 }

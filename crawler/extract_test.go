@@ -137,6 +137,7 @@ func FuzzExtract(f *testing.F) {
 		if p.URL == "" {
 			t.Fatal("practice without URL")
 		}
+		checkPracticeBounds(t, &p) // valid UTF-8, within the caps
 	})
 }
 

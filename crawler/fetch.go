@@ -28,6 +28,9 @@ const (
 	maxRetries = 2
 	// maxRetryAfter caps the wait a Retry-After header can ask for.
 	maxRetryAfter = 5 * time.Minute
+	// maxHeaderBytes caps the response headers of one answer; a server
+	// that sends more is an error, not a page.
+	maxHeaderBytes = 1 << 20
 )
 
 // fetcher does the HTTP of a Crawler: one client whose dials are guarded,
@@ -55,14 +58,15 @@ var conditionalHeaders = []string{"If-None-Match", "If-Modified-Since"}
 func newFetcher(cfg Config) *fetcher {
 	d := newDialer(cfg.AllowPrivateNetworks, cfg.Resolver)
 	tr := &http.Transport{
-		Proxy:                 nil, // proxy environment variables are ignored on purpose
-		DialContext:           d.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          64,
-		MaxIdleConnsPerHost:   2,
-		IdleConnTimeout:       60 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
+		Proxy:                  nil, // proxy environment variables are ignored on purpose
+		DialContext:            d.DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           64,
+		MaxIdleConnsPerHost:    2,
+		IdleConnTimeout:        60 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ExpectContinueTimeout:  time.Second,
+		MaxResponseHeaderBytes: maxHeaderBytes,
 		// DisableCompression stays false: the transport asks for gzip and
 		// decompresses it, so every limit below counts decompressed bytes.
 	}
@@ -234,6 +238,12 @@ func (f *fetcher) once(ctx context.Context, r request) (*response, error) {
 			return out, err
 		}
 	}
+	// A declared length over the limit is refused before reading a byte
+	// (with no Content-Encoding, the length is that of the body we would
+	// read).
+	if !r.truncate && resp.ContentLength > r.limit && !resp.Uncompressed {
+		return out, fmt.Errorf("%s: Content-Length %d, more than %d bytes: %w", r.url, resp.ContentLength, r.limit, ErrTooLarge)
+	}
 	// resp.Body is already decompressed (see newFetcher): the limit holds
 	// for the bytes a gzip bomb expands to, not for the bytes on the wire.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, r.limit+1))
@@ -327,13 +337,33 @@ func (f *fetcher) page(ctx context.Context, req request) (*page, error) {
 		return p, fmt.Errorf("%s: HTTP %d: %w", rawURL, resp.Status, ErrStatus)
 	}
 	ct := resp.Header.Get("Content-Type")
-	if ct == "" {
-		if sniffed := http.DetectContentType(resp.Body); !isHTMLType(sniffed) {
-			return p, fmt.Errorf("%s: sniffed content type %q: %w", rawURL, sniffed, ErrNotHTML)
-		}
+	sniffed := http.DetectContentType(resp.Body)
+	switch {
+	case ct == "" && !isHTMLType(sniffed):
+		return p, fmt.Errorf("%s: sniffed content type %q: %w", rawURL, sniffed, ErrNotHTML)
+	case ct != "" && lyingHTML(sniffed, ct):
+		return p, fmt.Errorf("%s: content type %q, but the body is %q: %w", rawURL, ct, sniffed, ErrNotHTML)
 	}
 	p.HTML = decodeHTML(resp.Body, ct)
 	return p, nil
+}
+
+// lyingHTML reports whether a body declared HTML (contentType) is in fact
+// something else: its first bytes sniff (sniffed, from
+// http.DetectContentType) as a binary format — PDF, image, archive, font,
+// audio, video — or hold control bytes no text has. UTF-16 declared in
+// contentType is the one text that looks binary without a byte order mark.
+func lyingHTML(sniffed, contentType string) bool {
+	if strings.HasPrefix(sniffed, "text/") {
+		return false
+	}
+	if sniffed == "application/octet-stream" {
+		_, params, _ := mime.ParseMediaType(contentType)
+		if cs := strings.ToLower(params["charset"]); strings.HasPrefix(cs, "utf-16") {
+			return false
+		}
+	}
+	return true
 }
 
 func isHTMLType(ct string) bool {
@@ -346,16 +376,19 @@ func isHTMLType(ct string) bool {
 
 // decodeHTML converts body to UTF-8 using, in order, a byte order mark, the
 // Content-Type charset and a <meta> charset declaration (HTML5 prescan);
-// windows-1252 when nothing says.
+// windows-1252 when nothing says. The result is always valid UTF-8: bytes
+// that are not valid in the declared charset (a page declared UTF-8 but
+// written in Latin-1, a truncated sequence) become U+FFFD.
 func decodeHTML(body []byte, contentType string) []byte {
 	enc, name, certain := charset.DetermineEncoding(body, contentType)
+	out := body
 	if name == "utf-8" || (!certain && name == "windows-1252" && utf8.Valid(body)) {
-		body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-		return body
+		out = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	} else if dec, err := enc.NewDecoder().Bytes(body); err == nil {
+		out = dec
 	}
-	out, err := enc.NewDecoder().Bytes(body)
-	if err != nil {
-		return body
+	if !utf8.Valid(out) {
+		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
 	}
 	return out
 }
