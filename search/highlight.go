@@ -34,6 +34,16 @@ type highlighter struct {
 	terms    map[string]int // analyzed term -> edit distance allowed
 	phrases  [][]string     // analyzed phrase terms, in order
 	memo     map[string]bool
+	words    map[string]seenWord // words of the texts seen so far
+}
+
+// seenWord is what a highlighter learnt about a word of a text: its terms
+// and whether one matches. Words repeat within and across the practices of
+// a page; a second sight costs one look-up in a map of the highlighter's
+// own.
+type seenWord struct {
+	terms  []string
+	marked bool
 }
 
 func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter {
@@ -45,7 +55,7 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 	if a == nil {
 		return nil
 	}
-	h := &highlighter{analyzer: a, name: name, terms: map[string]int{}, memo: map[string]bool{}}
+	h := &highlighter{analyzer: a, name: name, terms: map[string]int{}, memo: map[string]bool{}, words: map[string]seenWord{}}
 	for _, t := range pq.Terms {
 		if t.Exclude {
 			continue
@@ -71,6 +81,9 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 	}
 	return h
 }
+
+// maxSeenWords bounds the words one highlighter remembers.
+const maxSeenWords = 20_000
 
 // maxHighlightBytes bounds the text searched for marks (the snippet is
 // taken from the start of a longer body).
@@ -111,12 +124,25 @@ func (h *highlighter) spans(text string) []span {
 			}
 			end += size
 		}
-		marked := false
-		for _, term := range wordTerms.get(h.name, h.analyzer, text[start:end]) {
-			toks = append(toks, wordTok{term, start, end})
-			if !marked && h.matches(term) {
-				out = append(out, span{start, end})
-				marked = true
+		w, seen := h.words[text[start:end]]
+		if !seen {
+			w.terms = wordTerms.get(h.name, h.analyzer, text[start:end])
+			for _, term := range w.terms {
+				if h.matches(term) {
+					w.marked = true
+					break
+				}
+			}
+			if len(h.words) < maxSeenWords {
+				h.words[text[start:end]] = w
+			}
+		}
+		if w.marked {
+			out = append(out, span{start, end})
+		}
+		if len(h.phrases) > 0 {
+			for _, term := range w.terms {
+				toks = append(toks, wordTok{term, start, end})
 			}
 		}
 		start = end
