@@ -156,7 +156,7 @@ func buildQuery(p *plan, r Request, skip string, fuzzy bool) query.Query {
 			ui := bleve.NewTermQuery(r.UI)
 			ui.SetField(fieldLang)
 			ui.SetBoost(boostUILang)
-			top.AddShould(ui)
+			top.AddShould(memindex.Keyed{Query: ui, Key: "ui\x00" + r.UI})
 		}
 		if prox := proximityQuery(p.pq); prox != nil {
 			top.AddShould(prox)
