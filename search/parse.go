@@ -6,9 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// Limits on the visitor's words. Longer input is truncated, never refused:
-// the first MaxQueryRunes characters are read and the first MaxTerms terms
-// (words, phrases and exclusions together) are kept.
+// Limits on the visitor's words. ParseQuery truncates longer input (the
+// first MaxQueryRunes characters are read and the first MaxTerms terms —
+// words, phrases and exclusions together — are kept); ParseRequest refuses
+// it with a *ParamError naming q.
 const (
 	MaxQueryRunes = 512
 	MaxTerms      = 32
@@ -39,11 +40,20 @@ type Term struct {
 // without any letter or digit are dropped, and the limits MaxQueryRunes and
 // MaxTerms apply. ParseQuery never fails.
 func ParseQuery(q string) Query {
-	q = clean(q)
+	return parseTerms(clean(q), MaxTerms)
+}
+
+// countTerms returns how many terms q holds, up to limit+1, reading all of q.
+func countTerms(q string, limit int) int {
+	return len(parseTerms(strings.ToValidUTF8(q, "\uFFFD"), limit+1).Terms)
+}
+
+// parseTerms reads at most limit terms of q, which is valid UTF-8.
+func parseTerms(q string, limit int) Query {
 	var out Query
 	rs := []rune(q)
 	i := 0
-	for i < len(rs) && len(out.Terms) < MaxTerms {
+	for i < len(rs) && len(out.Terms) < limit {
 		if isSpace(rs[i]) {
 			i++
 			continue

@@ -1,6 +1,8 @@
 package search_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,6 +49,40 @@ func TestParseQueryLimits(t *testing.T) {
 	long := search.ParseQuery(strings.Repeat("x", 50000))
 	if n := len([]rune(long.Terms[0].Text)); n != search.MaxQueryRunes {
 		t.Errorf("50 KB word: got %d runes, want %d", n, search.MaxQueryRunes)
+	}
+}
+
+// TestNoQueryStringSyntax guards the rule that no visitor input reaches
+// Bleve's query-string syntax (RELIABILITY §E 37): the search packages
+// build their queries from ParseQuery's terms, never with
+// bleve.NewQueryStringQuery or query.QueryStringQuery.
+func TestNoQueryStringSyntax(t *testing.T) {
+	var files []string
+	for _, dir := range []string{".", "memindex", "server", "../indexer"} {
+		m, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	checked := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked++
+		for _, banned := range []string{"QueryStringQuery", "NewQueryStringQuery", "ParseQuerySyntax"} {
+			if strings.Contains(string(src), banned) {
+				t.Errorf("%s uses %s: visitor input must never reach Bleve's query-string syntax", f, banned)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("checked only %d source files", checked)
 	}
 }
 

@@ -64,12 +64,24 @@ func paramErr(param, format string, args ...any) *ParamError {
 // ParseRequest reads the search parameters of CONTRACT §5 from v. The
 // interface language comes from ui, else from acceptLanguage (an HTTP
 // Accept-Language header), else English. Filters are repeated parameters
-// (lang=fr&lang=de); values are not split on commas. Every error is a
-// *ParamError naming the parameter.
+// (lang=fr&lang=de, at most MaxValues each); values are not split on
+// commas. Names and values must be valid UTF-8, single-valued parameters
+// (q, page, size, sort, ui, year_from, year_to) may appear once, and q may
+// hold at most MaxQueryRunes characters and MaxTerms terms. Every error is
+// a *ParamError naming the parameter.
 func ParseRequest(v url.Values, acceptLanguage string) (Request, error) {
+	if err := checkParams(v); err != nil {
+		return Request{}, err
+	}
 	r := Request{Page: 1, Size: DefaultSize, Sort: SortRelevance}
-	raw := clean(v.Get("q"))
+	raw := v.Get("q")
 	r.Query = strings.TrimSpace(raw)
+	if n := utf8.RuneCountInString(r.Query); n > MaxQueryRunes {
+		return Request{}, paramErr("q", "q must be at most %d characters (got %d)", MaxQueryRunes, n)
+	}
+	if countTerms(r.Query, MaxTerms) > MaxTerms {
+		return Request{}, paramErr("q", "q may hold at most %d words, phrases and exclusions", MaxTerms)
+	}
 	if last, _ := utf8.DecodeLastRuneInString(raw); r.Query != "" && isSpace(last) {
 		r.Complete = true
 	}
@@ -140,6 +152,31 @@ func ParseRequest(v url.Values, acceptLanguage string) (Request, error) {
 		return Request{}, paramErr("ui", "ui must be en, fr or de")
 	}
 	return r, nil
+}
+
+// singleParams are the parameters that take one value.
+var singleParams = []string{"q", "page", "size", "sort", "ui", "year_from", "year_to"}
+
+// checkParams refuses parameter names or values that are not valid UTF-8
+// and single-valued parameters given more than once.
+func checkParams(v url.Values) error {
+	for name, vals := range v {
+		if !utf8.ValidString(name) {
+			bad := strings.ToValidUTF8(name, "\uFFFD")
+			return paramErr(bad, "parameter name %q is not valid UTF-8", bad)
+		}
+		for _, s := range vals {
+			if !utf8.ValidString(s) {
+				return paramErr(name, "%s must be valid UTF-8 text", name)
+			}
+		}
+	}
+	for _, name := range singleParams {
+		if len(v[name]) > 1 {
+			return paramErr(name, "%s may be given only once", name)
+		}
+	}
+	return nil
 }
 
 // values reads a repeatable filter parameter: trimmed, empty values

@@ -3,8 +3,10 @@ package search_test
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -64,6 +66,22 @@ var badParams = []struct{ query, param string }{
 	{strings.Repeat("city=a&", 51), "city"},
 	{strings.Repeat("lang=a&", 1000), "lang"},
 	{"network=%FF", "network"},
+	{"q=%FF%FE", "q"},
+	{"q=caf%E9", "q"},
+	{"%FF=1", "\uFFFD"},
+	{"q=" + strings.Repeat("a", search.MaxQueryRunes+1), "q"},
+	{"q=" + strings.Repeat("%C3%A9", search.MaxQueryRunes+1), "q"},
+	{"q=" + strings.Repeat("w+", search.MaxTerms+1), "q"},
+	{"q=" + strings.Repeat("word+", 5000), "q"},
+	{"q=" + strings.Repeat("-x+", search.MaxTerms+1), "q"},
+	{"q=a&q=b", "q"},
+	{"size=5&size=5", "size"},
+	{"page=1&page=2", "page"},
+	{"sort=newest&sort=oldest", "sort"},
+	{"ui=en&ui=fr", "ui"},
+	{"year_from=2000&year_from=2001", "year_from"},
+	{"year_to=2000&year_to=2001", "year_to"},
+	{strings.Repeat("q=a&", 2000), "q"},
 }
 
 func TestParseRequestErrors(t *testing.T) {
@@ -82,6 +100,75 @@ func TestParseRequestErrors(t *testing.T) {
 			t.Errorf("ParseRequest(%.40q) = %q on %q; want a message naming %q", test.query, pe.Message, pe.Param, test.param)
 		}
 	}
+}
+
+// The limits on q count what the visitor wrote: exactly MaxTerms terms and
+// MaxQueryRunes characters pass, punctuation-only words do not count, and
+// white space around q is not counted.
+func TestParseRequestQueryLimits(t *testing.T) {
+	for _, q := range []string{
+		strings.Repeat("w ", search.MaxTerms),
+		strings.Repeat("é", search.MaxQueryRunes),
+		"  " + strings.Repeat("a", search.MaxQueryRunes) + "   ",
+		strings.Repeat("* ", 200) + "x",
+		`"` + strings.Repeat("w ", 100) + `"`, // one phrase
+	} {
+		r, err := search.ParseRequest(url.Values{"q": {q}}, "")
+		if err != nil {
+			t.Errorf("ParseRequest(q=%.40q…) = %v; want no error", q, err)
+			continue
+		}
+		if n := len(search.ParseQuery(r.Query).Terms); n > search.MaxTerms {
+			t.Errorf("q=%.40q…: %d terms", q, n)
+		}
+	}
+}
+
+// FuzzParseRequest sends any raw query string and Accept-Language header:
+// ParseRequest either fails with a *ParamError naming a parameter, or
+// returns a request within every limit that reads back through Values.
+func FuzzParseRequest(f *testing.F) {
+	for _, s := range []string{
+		"", "q=Wohnen&ui=de", "q=%22car+free%22+-parking&city=Lissabon&theme=Logement&lang=fr&lang=de",
+		"size=100&page=100", "size=101", "page=0", "year_from=2020&year_to=2010", "q=%FF", "q=a&q=b",
+		"city=" + strings.Repeat("x", 201), "q=*&sort=newest", "q=a~99+%2F.*%2F", "%zz=1&q=%", "ui=xx",
+		"country=Deutschland&network=Cities+of+Migration&year_to=9999",
+	} {
+		f.Add(s, "fr-CH, fr;q=0.9, en;q=0.8")
+	}
+	f.Fuzz(func(t *testing.T, raw, acceptLanguage string) {
+		v, _ := url.ParseQuery(raw)
+		r, err := search.ParseRequest(v, acceptLanguage)
+		if err != nil {
+			var pe *search.ParamError
+			if !errors.As(err, &pe) || pe.Message == "" {
+				t.Fatalf("ParseRequest(%q) = %v; want a *ParamError with a message", raw, err)
+			}
+			return
+		}
+		if r.Size < 1 || r.Size > search.MaxSize || r.Page < 1 || r.Page*r.Size > search.MaxWindow {
+			t.Fatalf("ParseRequest(%q): page %d size %d out of bounds", raw, r.Page, r.Size)
+		}
+		if utf8.RuneCountInString(r.Query) > search.MaxQueryRunes || !utf8.ValidString(r.Query) {
+			t.Fatalf("ParseRequest(%q): query %q beyond the limits", raw, r.Query)
+		}
+		for _, f := range [][]string{r.Langs, r.Cities, r.Countries, r.Themes, r.Networks} {
+			if len(f) > search.MaxValues {
+				t.Fatalf("ParseRequest(%q): %d filter values", raw, len(f))
+			}
+		}
+		if !slices.Contains(search.UILanguages, r.UI) {
+			t.Fatalf("ParseRequest(%q): ui %q", raw, r.UI)
+		}
+		again, err := search.ParseRequest(r.Values(), "")
+		if err != nil {
+			t.Fatalf("ParseRequest(%q).Values() = %q does not parse: %v", raw, r.Values().Encode(), err)
+		}
+		again.Complete = r.Complete // Values trims q
+		if diff := cmp.Diff(r, again); diff != "" {
+			t.Fatalf("ParseRequest(%q) does not read back (-first +again):\n%s", raw, diff)
+		}
+	})
 }
 
 func TestRequestValuesRoundTrip(t *testing.T) {

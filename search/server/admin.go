@@ -287,6 +287,8 @@ func (s *Server) adminCrawlEvents(c *gin.Context) error {
 			select {
 			case <-ctx.Done():
 				return nil
+			case <-s.stopping: // the server shuts down; the client reconnects or polls
+				return nil
 			case <-changed:
 				waiting = false
 			case <-beat.C:

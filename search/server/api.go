@@ -1,11 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/casebook-project/casebook/indexer"
 	"github.com/casebook-project/casebook/search"
 )
 
@@ -33,9 +36,16 @@ func (s *Server) apiPractice(c *gin.Context) error {
 	if p.Themes == nil {
 		p.Themes = []string{}
 	}
-	if p.Translations == nil {
-		p.Translations = p.Translations[:0:0]
+	// Links are http(s) only (CONTRACT §5): an imported javascript: or
+	// data: URL never reaches an embedding page.
+	p.URL = safeURL(p.URL)
+	ts := make([]indexer.Translation, 0, len(p.Translations))
+	for _, t := range p.Translations {
+		if t.URL = safeURL(t.URL); t.URL != "" {
+			ts = append(ts, t)
+		}
 	}
+	p.Translations = ts
 	c.JSON(http.StatusOK, p)
 	return nil
 }
@@ -72,7 +82,11 @@ func (s *Server) apiSuggest(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sug, err := s.engine.Suggest(c.Request.Context(), c.Query("q"), ui)
+	q := c.Query("q")
+	if n := utf8.RuneCountInString(q); n > search.MaxQueryRunes {
+		return &search.ParamError{Param: "q", Message: fmt.Sprintf("q must be at most %d characters (got %d)", search.MaxQueryRunes, n)}
+	}
+	sug, err := s.engine.Suggest(c.Request.Context(), q, ui)
 	if err != nil {
 		return err
 	}

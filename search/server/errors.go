@@ -55,7 +55,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err)
 	}
 	var pe *search.ParamError
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) && isAPI(c) {
 		c.JSON(status, apiError{Error: errorBody{Code: code, Message: msg, Param: pe.Param}})
 		return
 	}

@@ -29,17 +29,6 @@ func (s *Server) recovery(c *gin.Context) {
 	c.Next()
 }
 
-// limitURI answers 414 to request URIs longer than MaxRequestURI.
-func (s *Server) limitURI(c *gin.Context) {
-	if len(c.Request.RequestURI) > MaxRequestURI {
-		s.respondError(c, http.StatusRequestURITooLong, "uri_too_long",
-			fmt.Sprintf("request URI longer than %d bytes", MaxRequestURI))
-		c.Abort()
-		return
-	}
-	c.Next()
-}
-
 // logRequests logs one line per request: method, path (no query string,
 // no headers), status, duration, size and client address.
 func (s *Server) logRequests(c *gin.Context) {

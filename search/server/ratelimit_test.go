@@ -67,3 +67,50 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitTrustedProxies: behind a trusted proxy each forwarded client
+// has its own budget; X-Forwarded-For from any other peer is ignored; and a
+// trusted_proxies entry that is no address or range stops New.
+func TestRateLimitTrustedProxies(t *testing.T) {
+	ix := searchtest.Index(t)
+	s, err := server.New(server.Config{
+		Engine:         search.New(ix),
+		Logger:         slog.New(slog.DiscardHandler),
+		RateLimit:      &server.RateLimit{PerSecond: 0.001, Burst: 1},
+		TrustedProxies: []string{"192.0.2.10", "198.51.100.0/24"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(peer, xff string) int {
+		r := httptest.NewRequest(http.MethodGet, "/api/v1/facets", nil)
+		r.RemoteAddr = peer + ":4000"
+		if xff != "" {
+			r.Header.Set("X-Forwarded-For", xff)
+		}
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		return w.Code
+	}
+	for _, test := range []struct {
+		name, peer, xff string
+		want            int
+	}{
+		{"client A through the proxy", "192.0.2.10", "203.0.113.1", 200},
+		{"client A again", "192.0.2.10", "203.0.113.1", 429},
+		{"client B through the proxy", "192.0.2.10", "203.0.113.2", 200},
+		{"client C through a proxy in the trusted range", "198.51.100.7", "203.0.113.3", 200},
+		{"client C again, other proxy", "192.0.2.10", "203.0.113.3", 429},
+		{"untrusted peer", "192.0.2.99", "203.0.113.4", 200},
+		{"untrusted peer, forged new client", "192.0.2.99", "203.0.113.5", 429},
+	} {
+		if got := do(test.peer, test.xff); got != test.want {
+			t.Errorf("%s (peer %s, X-Forwarded-For %s): %d; want %d", test.name, test.peer, test.xff, got, test.want)
+		}
+	}
+	for _, bad := range []string{"not-an-address", "10.0.0.0/99", "*"} {
+		if _, err := server.New(server.Config{Engine: search.New(ix), TrustedProxies: []string{bad}}); err == nil || !strings.Contains(err.Error(), "trusted_proxies") {
+			t.Errorf("TrustedProxies %q: error %v; want one naming trusted_proxies", bad, err)
+		}
+	}
+}

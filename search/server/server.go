@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,6 +37,33 @@ type Config struct {
 	AdminToken     string          // bearer token of the admin API; "" = admin disabled (403)
 	Jobs           *recrawl.Runner // runs the crawls started through the admin API; nil = admin disabled
 	RateLimit      *RateLimit      // per-client budget of the public API; nil = no limit
+	Timeouts       Timeouts        // of the http.Server run by Serve; zero fields = the defaults below
+}
+
+// Timeouts bound the phases of a connection served by Serve. A zero field
+// takes the default constant of the same name (ReadHeaderTimeout, ...).
+type Timeouts struct {
+	ReadHeader time.Duration // request line and headers
+	Read       time.Duration // the whole request, body included
+	Write      time.Duration // from the end of the headers to the end of the answer (event streams lift it)
+	Idle       time.Duration // a keep-alive connection between requests
+	Shutdown   time.Duration // in-flight requests get this long to finish once Serve's ctx ends
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	or := func(d, def time.Duration) time.Duration {
+		if d <= 0 {
+			return def
+		}
+		return d
+	}
+	return Timeouts{
+		ReadHeader: or(t.ReadHeader, ReadHeaderTimeout),
+		Read:       or(t.Read, ReadTimeout),
+		Write:      or(t.Write, WriteTimeout),
+		Idle:       or(t.Idle, IdleTimeout),
+		Shutdown:   or(t.Shutdown, ShutdownTimeout),
+	}
 }
 
 // Timeouts of the http.Server run by Serve.
@@ -61,6 +89,10 @@ type Server struct {
 	router  *gin.Engine
 	admin   *admin
 	limiter *clientLimiter // nil: no rate limit
+	timeout Timeouts
+
+	stopOnce sync.Once
+	stopping chan struct{} // closed when Serve starts shutting down: event streams end
 }
 
 // New builds a Server. It fails when Engine is nil or a trusted proxy is not
@@ -70,13 +102,15 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server: no search engine")
 	}
 	s := &Server{
-		engine:  cfg.Engine,
-		index:   cfg.Index,
-		log:     cfg.Logger,
-		origins: map[string]bool{},
-		version: cfg.Version,
-		admin:   newAdmin(cfg),
-		limiter: newClientLimiter(cfg.RateLimit),
+		engine:   cfg.Engine,
+		index:    cfg.Index,
+		log:      cfg.Logger,
+		origins:  map[string]bool{},
+		version:  cfg.Version,
+		admin:    newAdmin(cfg),
+		limiter:  newClientLimiter(cfg.RateLimit),
+		timeout:  cfg.Timeouts.withDefaults(),
+		stopping: make(chan struct{}),
 	}
 	if s.index == nil {
 		s.index = cfg.Engine.Index()
@@ -105,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("server: trusted_proxies: %w", err)
 	}
-	r.Use(s.recovery, s.limitURI, s.logRequests, s.securityHeaders, s.corsPublic, s.limitRate)
+	r.Use(s.recovery, s.logRequests, s.securityHeaders, s.corsPublic, s.limitRate, s.limitURI, s.limitBody, s.checkQuery)
 	s.routes(r)
 	s.router = r
 	return s, nil
@@ -141,19 +175,22 @@ func (s *Server) routes(r *gin.Engine) {
 // Handler returns the HTTP handler serving every route.
 func (s *Server) Handler() http.Handler { return s.router }
 
-// Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
-// in-flight requests get up to ShutdownTimeout to finish. It returns nil
-// after a clean shutdown.
+// Serve answers HTTP on ln until ctx ends, then shuts down gracefully: it
+// stops accepting connections, ends the admin event streams, and gives
+// in-flight requests up to Timeouts.Shutdown to finish. It returns nil
+// after a clean shutdown. Serve is meant to be called once per Server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	t := s.timeout
 	srv := &http.Server{
 		Handler:           s.router,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { s.stopOnce.Do(func() { close(s.stopping) }) })
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -161,7 +198,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.Shutdown)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

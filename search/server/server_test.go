@@ -140,10 +140,15 @@ func TestAPISearchBadParameters(t *testing.T) {
 			t.Errorf("%.40s: %d %+v; want 400 invalid_parameter naming %s", test.query, rec.Code, body.Error, test.param)
 		}
 	}
-	// A 16 KB URL is refused before any work.
+	// A 16 KB URL is refused before any work: 400 naming q when q is what
+	// is too long, 414 otherwise.
 	rec := get(t, "/api/v1/search?q="+strings.Repeat("a", 16<<10))
-	if rec.Code != http.StatusRequestURITooLong || decode[errorBody](t, rec).Error.Code == "" {
-		t.Errorf("16 KB URL: %d %s", rec.Code, rec.Body.String())
+	if e := decode[errorBody](t, rec).Error; rec.Code != http.StatusBadRequest || e.Param != "q" || !strings.Contains(e.Message, "512") {
+		t.Errorf("16 KB q: %d %s; want 400 naming q and its limit", rec.Code, rec.Body.String())
+	}
+	rec = get(t, "/api/v1/search?q=a&x="+strings.Repeat("a", 16<<10))
+	if rec.Code != http.StatusRequestURITooLong || decode[errorBody](t, rec).Error.Code != "uri_too_long" {
+		t.Errorf("16 KB URL: %d %s; want 414 uri_too_long", rec.Code, rec.Body.String())
 	}
 }
 
