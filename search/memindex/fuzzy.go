@@ -2,6 +2,7 @@ package memindex
 
 import (
 	"fmt"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -35,8 +36,8 @@ func (e *evaluator) fuzzy(field, term string, fuzziness, prefix int, boost float
 
 func (ix *Index) fuzzyCandidates(field, term string, fuzziness, prefix int) ([]candidate, error) {
 	key := fuzzyKey{field, term, fuzziness, prefix}
-	if v, ok := ix.fuzzy.Load(key); ok {
-		return v.([]candidate), nil
+	if v, ok := ix.fuzzy.get(key); ok {
+		return v, nil
 	}
 	f := ix.text[field]
 	if f == nil {
@@ -70,8 +71,41 @@ func (ix *Index) fuzzyCandidates(field, term string, fuzziness, prefix int) ([]c
 			}
 		}
 	}
-	ix.fuzzy.Store(key, out)
+	ix.fuzzy.put(key, out)
 	return out, nil
+}
+
+// maxFuzzyKeys bounds the fuzzy expansions one index copy remembers:
+// visitors can type any number of different misspellings.
+const maxFuzzyKeys = 50_000
+
+// fuzzyCache remembers the candidate terms of fuzzy words, up to
+// maxFuzzyKeys, and starts afresh when full.
+type fuzzyCache struct {
+	mu sync.RWMutex
+	m  map[fuzzyKey][]candidate
+}
+
+func (c *fuzzyCache) get(k fuzzyKey) ([]candidate, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *fuzzyCache) put(k fuzzyKey, v []candidate) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxFuzzyKeys {
+		c.m = map[fuzzyKey][]candidate{}
+	}
+	c.m[k] = v
+}
+
+func (c *fuzzyCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
 }
 
 func abs(x int) int {

@@ -29,3 +29,20 @@ func TestBoundedDistance(t *testing.T) {
 		}
 	}
 }
+
+// However many different misspellings visitors type, the fuzzy expansions
+// kept stay bounded.
+func TestFuzzyCacheBounded(t *testing.T) {
+	ix := &Index{text: map[string]*textField{"body_en": {terms: map[string]*posting{}}}}
+	for i := range maxFuzzyKeys + 10 {
+		if _, err := ix.fuzzyCandidates("body_en", string(rune('a'+i%26))+string(rune(0x4e00+i)), 1, 1); err != nil {
+			t.Fatal(err)
+		}
+		if n := ix.fuzzy.len(); n > maxFuzzyKeys {
+			t.Fatalf("after %d misspellings the cache holds %d expansions, more than %d", i+1, n, maxFuzzyKeys)
+		}
+	}
+	if n := ix.fuzzy.len(); n == 0 || n > maxFuzzyKeys {
+		t.Errorf("cache holds %d expansions; want 1..%d", n, maxFuzzyKeys)
+	}
+}

@@ -30,7 +30,7 @@ type Index struct {
 
 	pool      sync.Pool // *scratch
 	groupPool sync.Pool // *[]int32, zeroed
-	fuzzy     sync.Map  // fuzzyKey -> []candidate
+	fuzzy     fuzzyCache
 	parts     partCache // matches of Keyed parts
 
 	spanOnce       sync.Once
