@@ -36,13 +36,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var ns, dir, jsonFile string
 	var queries, passes int
 	var seed int64
-	var keep bool
+	var keep, reuse bool
 	fs.StringVar(&ns, "n", benchDefaultN, "comma-separated corpus sizes")
 	fs.IntVar(&queries, "queries", benchDefaultQueries, "queries in the mix")
 	fs.Int64Var(&seed, "seed", benchDefaultSeed, "seed of the corpus and of the query mix")
 	fs.IntVar(&passes, "passes", benchDefaultPasses, "timed passes of the mix after the warm-up pass")
 	fs.StringVar(&dir, "dir", "", "work directory (default: a new temporary directory)")
 	fs.BoolVar(&keep, "keep", false, "keep the corpora and indexes")
+	fs.BoolVar(&reuse, "reuse", false, "with --dir: search the indexes a run with --keep left there (same seed) instead of importing again; the import figures are those of that run")
 	fs.StringVar(&jsonFile, "json", "", "also write the raw figures as JSON to this file")
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
@@ -56,6 +57,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if passes <= 0 {
 		return usagef("--passes must be positive")
+	}
+	if reuse && dir == "" {
+		return usagef("--reuse needs --dir")
+	}
+	if reuse {
+		keep = true
 	}
 
 	if dir == "" {
@@ -73,14 +80,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var all []*benchFigures
 	for _, n := range sizes {
 		sub := filepath.Join(dir, strconv.Itoa(n))
-		if _, err := os.Stat(sub); err == nil {
-			return fmt.Errorf("%s exists: remove it or choose another --dir", sub)
-		}
-		if err := os.Mkdir(sub, 0o755); err != nil {
-			return fmt.Errorf("work directory: %w", err)
+		_, statErr := os.Stat(sub)
+		switch {
+		case reuse && statErr == nil:
+		case statErr == nil:
+			return fmt.Errorf("%s exists: remove it, choose another --dir or pass --reuse", sub)
+		default:
+			if err := os.Mkdir(sub, 0o755); err != nil {
+				return fmt.Errorf("work directory: %w", err)
+			}
 		}
 		f, err := runBenchmark(ctx, benchSettings{
-			N: n, Queries: queries, Seed: seed, Passes: passes, Dir: sub, Log: log.With("n", n),
+			N: n, Queries: queries, Seed: seed, Passes: passes, Dir: sub, Log: log.With("n", n), Reuse: reuse,
 		})
 		if !keep {
 			os.RemoveAll(sub)

@@ -135,12 +135,50 @@ func TestBenchCorpusImport(t *testing.T) {
 	}
 }
 
+// A run with --keep leaves its index; --reuse searches it again without
+// importing, reporting the first run's import figures, and refuses an
+// index of another seed.
+func TestBenchReuse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports and serves 200 practices")
+	}
+	work := filepath.Join(t.TempDir(), "work")
+	first, second := filepath.Join(work, "first.json"), filepath.Join(work, "second.json")
+	if code, _, errs := runCmd(t, "bench", "--n", "200", "--queries", "20", "--dir", work, "--keep", "--json", first); code != exitOK {
+		t.Fatalf("first run: exit %d, stderr:\n%s", code, errs)
+	}
+	code, _, errs := runCmd(t, "bench", "--n", "200", "--queries", "20", "--dir", work, "--reuse", "--json", second)
+	if code != exitOK {
+		t.Fatalf("--reuse: exit %d, stderr:\n%s", code, errs)
+	}
+	if strings.Contains(errs, "importing") || !strings.Contains(errs, "reusing the index") {
+		t.Errorf("--reuse imported again or did not say it reused the index:\n%s", errs)
+	}
+	var a, b []benchFigures
+	for file, into := range map[string]*[]benchFigures{first: &a, second: &b} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, into); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(a) != 1 || len(b) != 1 || a[0].ImportDocsPerS != b[0].ImportDocsPerS || a[0].IndexMB != b[0].IndexMB || !(b[0].HTTP.P50 > 0) {
+		t.Errorf("first run %+v, reuse %+v; want the same import figures and new search figures", a, b)
+	}
+	if code, _, errs := runCmd(t, "bench", "--n", "200", "--queries", "20", "--seed", "7", "--dir", work, "--reuse"); code == exitOK || !strings.Contains(errs, "seed") {
+		t.Errorf("--reuse of another seed: exit %d, stderr %q; want a failure naming the seed", code, errs)
+	}
+}
+
 func TestBenchUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"bench", "--n", "0"},
 		{"bench", "--n", "10k"},
 		{"bench", "--queries", "-1"},
 		{"bench", "extra"},
+		{"bench", "--reuse"}, // needs --dir
 		{"bench", "corpus", "--n", "0"},
 		{"bench", "corpus", "--bogus"},
 	} {

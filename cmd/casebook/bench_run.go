@@ -39,7 +39,19 @@ type benchSettings struct {
 	Passes  int    // timed passes of the mix (after one warm-up pass)
 	Dir     string // fresh directory for the corpus file and the index
 	Log     *slog.Logger
+	Reuse   bool // Dir holds the index of an earlier run: search it, do not import
 }
+
+// benchImported records an import in the work directory, so that a later
+// run with --reuse can search the same index.
+type benchImported struct {
+	N             int     `json:"n"`
+	Seed          int64   `json:"seed"`
+	ImportSeconds float64 `json:"import_s"`
+	IndexMB       float64 `json:"index_mb"`
+}
+
+const benchImportedFile = "imported.json"
 
 // latency is a latency distribution in milliseconds.
 type latency struct {
@@ -79,23 +91,26 @@ func runBenchmark(ctx context.Context, s benchSettings) (*benchFigures, error) {
 	corpus := filepath.Join(s.Dir, "corpus.jsonl")
 	dir := filepath.Join(s.Dir, "index")
 
-	log.Info("generating corpus", "seed", s.Seed, "file", corpus)
-	if err := writeCorpus(ctx, corpus, s.N, s.Seed); err != nil {
-		return nil, err
+	if s.Reuse {
+		var rec benchImported
+		data, err := os.ReadFile(filepath.Join(s.Dir, benchImportedFile))
+		if err == nil {
+			err = json.Unmarshal(data, &rec)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--reuse: no finished import in %s: %w", s.Dir, err)
+		}
+		if rec.N != s.N || rec.Seed != s.Seed {
+			return nil, fmt.Errorf("--reuse: %s holds %d practices of seed %d, not %d of seed %d", s.Dir, rec.N, rec.Seed, s.N, s.Seed)
+		}
+		f.ImportSeconds, f.IndexMB = rec.ImportSeconds, rec.IndexMB
+		f.ImportDocsPerS = float64(s.N) / rec.ImportSeconds
+		log.Info("reusing the index of an earlier run", "index", dir)
+	} else {
+		if err := benchGenerateAndImport(ctx, s, corpus, dir, f); err != nil {
+			return nil, err
+		}
 	}
-	log.Info("importing", "index", dir)
-	secs, err := benchImport(ctx, corpus, dir, s.N)
-	if err != nil {
-		return nil, err
-	}
-	f.ImportSeconds = secs
-	f.ImportDocsPerS = float64(s.N) / secs
-	size, err := dirSize(dir)
-	if err != nil {
-		return nil, err
-	}
-	f.IndexMB = float64(size) / (1 << 20)
-	log.Info("imported", "docs_per_s", int(f.ImportDocsPerS), "index_mb", int(f.IndexMB))
 
 	ix, err := indexer.Open(dir)
 	if err != nil {
@@ -178,6 +193,38 @@ func runBenchmark(ctx context.Context, s benchSettings) (*benchFigures, error) {
 		}
 	}
 	return f, nil
+}
+
+// benchGenerateAndImport writes the corpus, imports it into a fresh index,
+// fills the import figures and records the import for --reuse.
+func benchGenerateAndImport(ctx context.Context, s benchSettings, corpus, dir string, f *benchFigures) error {
+	log := s.Log
+	log.Info("generating corpus", "seed", s.Seed, "file", corpus)
+	if err := writeCorpus(ctx, corpus, s.N, s.Seed); err != nil {
+		return err
+	}
+	log.Info("importing", "index", dir)
+	secs, err := benchImport(ctx, corpus, dir, s.N)
+	if err != nil {
+		return err
+	}
+	f.ImportSeconds = secs
+	f.ImportDocsPerS = float64(s.N) / secs
+	size, err := dirSize(dir)
+	if err != nil {
+		return err
+	}
+	f.IndexMB = float64(size) / (1 << 20)
+	log.Info("imported", "docs_per_s", int(f.ImportDocsPerS), "index_mb", int(f.IndexMB))
+
+	rec, err := json.Marshal(benchImported{N: s.N, Seed: s.Seed, ImportSeconds: f.ImportSeconds, IndexMB: f.IndexMB})
+	if err != nil {
+		return fmt.Errorf("record the import: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(s.Dir, benchImportedFile), rec, 0o644); err != nil {
+		return fmt.Errorf("record the import: %w", err)
+	}
+	return nil
 }
 
 // writeCorpus writes the corpus as JSON Lines to file.
