@@ -13,4 +13,9 @@ var (
 	ErrInvalid = errors.New("invalid practice")
 	// ErrClosed is returned by methods of an Index after Close.
 	ErrClosed = errors.New("indexer: index closed")
+	// ErrCorrupt is wrapped by Open, Check and Recover when the index
+	// directory holds an index that cannot be read: a truncated or
+	// garbled segment or root.bolt, a missing index_meta.json. The error
+	// names the directory; Recover rebuilds what can still be read.
+	ErrCorrupt = errors.New("index damaged")
 )

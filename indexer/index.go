@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +29,13 @@ const batchSize = 200
 
 // metaFile marks a directory as a Bleve index.
 const metaFile = "index_meta.json"
+
+// storeDir and rootBolt are where scorch keeps its segments and the list
+// of live ones.
+const (
+	storeDir = "store"
+	rootBolt = "root.bolt"
+)
 
 // Index is a practice index on disk. Searches go through Bleve(), an
 // IndexAlias, so that a rebuilt index can later be swapped in atomically
@@ -63,47 +72,69 @@ var openDirs = struct {
 // interrupted Rebuild left (see Rebuild): a <dir>.next is removed, and when
 // <dir> is missing but <dir>.old holds an index, <dir>.old is moved back.
 func Open(dir string) (*Index, error) {
-	if dir == "" {
-		return nil, errors.New("open index: empty directory name")
-	}
-	key, err := lockKey(dir)
+	h, err := acquire(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		return nil, err
 	}
-	openDirs.Lock()
-	if openDirs.m[key] {
-		openDirs.Unlock()
-		return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
-	}
-	openDirs.m[key] = true
-	openDirs.Unlock()
-	release := func() {
-		openDirs.Lock()
-		delete(openDirs.m, key)
-		openDirs.Unlock()
-	}
-
-	lock, err := lockDir(key, lockWait)
-	if errors.Is(err, ErrLocked) {
-		release()
-		return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
-	}
-	if err != nil {
-		release()
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
-	}
-	if err := recoverRebuild(key); err != nil {
-		lock.unlock()
-		release()
+	if err := recoverRebuild(h.key); err != nil {
+		h.release()
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	live, err := openOrCreate(dir)
 	if err != nil {
-		lock.unlock()
-		release()
+		h.release()
 		return nil, err
 	}
-	return &Index{dir: dir, lockKey: key, lock: lock, live: live, alias: bleve.NewIndexAlias(live)}, nil
+	return &Index{dir: dir, lockKey: h.key, lock: h.lock, live: live, alias: bleve.NewIndexAlias(live)}, nil
+}
+
+// held is an index directory this process has claimed: registered in
+// openDirs and its lock file taken.
+type held struct {
+	key  string
+	lock *dirLock
+}
+
+// acquire claims dir for this process, failing with an error wrapping
+// ErrLocked when another Index or process holds it.
+func acquire(dir string) (held, error) {
+	if dir == "" {
+		return held{}, errors.New("open index: empty directory name")
+	}
+	key, err := lockKey(dir)
+	if err != nil {
+		return held{}, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	openDirs.Lock()
+	if openDirs.m[key] {
+		openDirs.Unlock()
+		return held{}, fmt.Errorf("%w: %s", ErrLocked, dir)
+	}
+	openDirs.m[key] = true
+	openDirs.Unlock()
+	unregister := func() {
+		openDirs.Lock()
+		delete(openDirs.m, key)
+		openDirs.Unlock()
+	}
+	lock, err := lockDir(key, lockWait)
+	if errors.Is(err, ErrLocked) {
+		unregister()
+		return held{}, fmt.Errorf("%w: %s", ErrLocked, dir)
+	}
+	if err != nil {
+		unregister()
+		return held{}, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	return held{key: key, lock: lock}, nil
+}
+
+// release gives up what acquire claimed.
+func (h held) release() {
+	_ = h.lock.unlock()
+	openDirs.Lock()
+	delete(openDirs.m, h.key)
+	openDirs.Unlock()
 }
 
 // lockKey names dir the same way however it was spelled.
@@ -128,17 +159,16 @@ func openOrCreate(dir string) (bleve.Index, error) {
 	_, err := os.Stat(filepath.Join(dir, metaFile))
 	switch {
 	case err == nil:
-		ix, err := bleve.OpenUsing(dir, cfg)
-		if err != nil {
-			return nil, openError(dir, err)
-		}
-		return ix, nil
+		return openBleve(dir, cfg)
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	if exists(filepath.Join(dir, storeDir)) {
+		return nil, fmt.Errorf("%w: %s: %s is missing but %s/ holds index data", ErrCorrupt, dir, metaFile, storeDir)
 	}
 	if len(entries) > 0 {
 		return nil, fmt.Errorf("open index %s: directory is not empty and holds no index (%s missing)", dir, metaFile)
@@ -154,11 +184,45 @@ func openOrCreate(dir string) (bleve.Index, error) {
 	return ix, nil
 }
 
-func openError(dir string, err error) error {
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return fmt.Errorf("%w: %s", ErrLocked, dir)
+// openBleve opens the Bleve index in dir (which has its metaFile). A
+// missing root.bolt, an error reading the index or a panic in Bleve (a
+// garbled segment can make it index out of range) becomes an error
+// wrapping ErrCorrupt; bbolt's lock timeout becomes ErrLocked.
+func openBleve(dir string, cfg map[string]interface{}) (ix bleve.Index, err error) {
+	root := filepath.Join(dir, storeDir, rootBolt)
+	if fi, serr := os.Stat(root); serr != nil || fi.Size() == 0 {
+		// Bleve would create an empty root.bolt and serve an empty index,
+		// or fail on the missing mapping.
+		return nil, fmt.Errorf("%w: %s: %s/%s is missing or empty", ErrCorrupt, dir, storeDir, rootBolt)
 	}
-	return fmt.Errorf("open index %s: %w", dir, err)
+	if err := preflight(dir); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrCorrupt, dir, err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ix, err = nil, fmt.Errorf("%w: %s: reading it failed: %v", ErrCorrupt, dir, r)
+		}
+	}()
+	ix, err = bleve.OpenUsing(dir, cfg)
+	if err != nil {
+		return nil, openError(dir, err)
+	}
+	return ix, nil
+}
+
+func openError(dir string, err error) error {
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return fmt.Errorf("%w: %s", ErrLocked, dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("open index %s: %w", dir, err)
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n") // Bleve adds the mapping on further lines
+	if strings.HasPrefix(msg, "error parsing mapping JSON") {
+		// Scorch skips a snapshot it cannot load and then finds no mapping.
+		msg = "no snapshot of it loads (a segment file is missing or damaged)"
+	}
+	return fmt.Errorf("%w: %s: %s", ErrCorrupt, dir, strings.TrimSpace(msg))
 }
 
 // Close flushes and closes the index and releases its directory.
@@ -262,6 +326,9 @@ func (ix *Index) Delete(ctx context.Context, ids []string) error {
 	return nil
 }
 
+// applyBatch writes one batch; tests replace it to inject write errors.
+var applyBatch = func(live bleve.Index, b *bleve.Batch) error { return live.Batch(b) }
+
 // pendingDoc is one document waiting to be written.
 type pendingDoc struct {
 	id     string
@@ -290,7 +357,7 @@ func (ix *Index) writeSized(ctx context.Context, docs []pendingDoc, ids []string
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := ix.live.Batch(b)
+		err := applyBatch(ix.live, b)
 		ix.gen.Add(1) // also on error: part of a failed batch may be visible
 		if err != nil {
 			return fmt.Errorf("write batch to %s: %w", ix.dir, err)

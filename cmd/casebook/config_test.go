@@ -113,14 +113,25 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte("sources:\n  - name: a\n    start_urls: x\n"))
 	f.Add([]byte("a: &x [*x]\n"))
+	// More seeds are in testdata/fuzz/FuzzParseConfig.
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg, err := parseConfig("f.yaml", b)
 		if err == nil && cfg == nil {
 			t.Fatal("nil config without error")
 		}
-		if err != nil && strings.Contains(err.Error(), "\n") {
-			t.Fatalf("multi-line error %q", err)
+		if err != nil {
+			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, "f.yaml") {
+				t.Fatalf("error %q: want one line naming the file", msg)
+			}
+			return
 		}
+		// A config that loads is usable: what the commands derive from it
+		// neither panics nor fails.
+		if _, err := cfg.crawlSources(nil); err != nil {
+			t.Fatalf("crawlSources of a valid config: %v", err)
+		}
+		_ = cfg.crawlerSettings()
+		_ = cfg.rateLimit()
 	})
 }
 

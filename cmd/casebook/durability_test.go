@@ -85,10 +85,14 @@ type servedState struct {
 	search uint64 // hits of a search through the search engine
 }
 
-// openServed opens the index as `casebook serve` would, checks it answers
-// searches (what /readyz checks) and lists every practice.
+// openServed checks the index as `casebook index check` would, opens it
+// as `casebook serve` would, checks it answers searches (what /readyz
+// checks) and lists every practice.
 func openServed(t *testing.T, dir string) servedState {
 	t.Helper()
+	if r, err := indexer.Check(t.Context(), dir); err != nil || !r.OK() {
+		t.Errorf("index check of %s: %+v, %v", dir, r, err)
+	}
 	ix, err := indexer.Open(dir)
 	if err != nil {
 		t.Fatalf("reopen index: %v", err)

@@ -7,7 +7,8 @@
 //	casebook crawl   --server URL --token-env VAR [--source NAME]... [--full] [--json]
 //	casebook import  --config FILE DOCS.jsonl
 //	casebook search  --config FILE [--lang L] [--city C] [--theme T] [--json] QUERY...
-//	casebook bench   [--n 10000,100000] [--queries 500] [--seed 2026] [--passes 1] [--dir DIR] [--keep] [--json FILE]
+//	casebook index   (check | rebuild) (--config FILE | --index DIR)
+//	casebook bench   [--n 10000,100000] [--queries 500] [--seed 2026] [--passes 1] [--dir DIR] [--keep | --reuse] [--json FILE]
 //	casebook bench corpus [--n 10000] [--seed 2026] [--out FILE]
 //	casebook version
 //
@@ -73,7 +74,8 @@ func commands() []command {
 		{"crawl", "crawl (--config FILE | --server URL --token-env VAR) [--source NAME]... [--full] [--json]", runCrawl},
 		{"import", "import --config FILE DOCS.jsonl", runImport},
 		{"search", "search --config FILE [--lang L] [--city C] [--theme T] [--page N] [--size N] [--json] QUERY...", runSearch},
-		{"bench", "bench [--n 10000,100000] [--queries 500] [--seed 2026] [--passes 1] [--dir DIR] [--keep] [--json FILE]\n  casebook " + benchCorpusUsage, runBench},
+		{"index", indexUsage, runIndex},
+		{"bench", "bench [--n 10000,100000] [--queries 500] [--seed 2026] [--passes 1] [--dir DIR] [--keep | --reuse] [--json FILE]\n  casebook " + benchCorpusUsage, runBench},
 		{"version", "version", runVersion},
 	}
 }
