@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -66,18 +67,13 @@ func openIndex(dir, cmd string) (*indexer.Index, error) {
 		}
 		return nil, fmt.Errorf("index %s is in use by another process; %s", dir, hint)
 	}
+	if errors.Is(err, indexer.ErrCorrupt) {
+		return nil, fmt.Errorf("%w; %s", err, damagedHint(dir))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	return ix, nil
-}
-
-func newLogger(w io.Writer, level slog.Level, json bool) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
-	if json {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -98,7 +94,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
-	log := newLogger(stderr, slog.LevelInfo, true)
+	log := newLogger(stderr, slog.LevelInfo)
 	ix, err := openIndex(t.index, "serve")
 	if err != nil {
 		return err
@@ -114,6 +110,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer jobs.Close()
+	tuneGC()
 	engine := search.New(ix)
 	engine.SetLogger(log)
 	go warm(ctx, engine, log)
@@ -170,7 +167,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ix.Close()
-	log := newLogger(stderr, slog.LevelWarn, false)
+	log := newLogger(stderr, slog.LevelWarn)
 	ccfg := t.cfg.crawlerSettings()
 	ccfg.Logger = log
 	opts := recrawl.Options{Logger: log, Full: full}
@@ -395,5 +392,8 @@ func warm(ctx context.Context, engine *search.Engine, log *slog.Logger) {
 		}
 		return
 	}
+	// Return the garbage of the build to the system now rather than over
+	// the next minutes.
+	debug.FreeOSMemory()
 	log.Info("in-memory index ready", "took", time.Since(start).Round(time.Millisecond))
 }

@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer os.RemoveAll(dir)
 		data = dir
 	}
-	log := newLogger(stderr, slog.LevelWarn, false)
+	log := newLogger(stderr, slog.LevelWarn)
 
 	// Listen first: a busy port should fail before any work is done.
 	ln, err := net.Listen("tcp", addr)
@@ -95,7 +95,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Engine:         search.New(ix),
 		Index:          ix,
 		AllowedOrigins: []string{"*"},
-		Logger:         newLogger(stderr, slog.LevelInfo, false),
+		Logger:         newLogger(stderr, slog.LevelInfo),
 		Version:        versionString(),
 		AdminToken:     token,
 		Jobs:           jobs,

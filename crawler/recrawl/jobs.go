@@ -143,6 +143,7 @@ type Runner struct {
 	cancel  context.CancelFunc
 	changed chan struct{} // closed and replaced on every change
 	closed  bool
+	observe []func(Job) // called with each finished job (Observe)
 }
 
 // NewRunner loads the job history (a job the previous process left queued
@@ -351,6 +352,13 @@ func (r *Runner) run(ctx context.Context, cancel context.CancelFunc, j *Job, src
 		sum, runErr = run(ctx, r.cfg.Crawler, r.cfg.Index, srcs, opts)
 	}
 
+	var observers []func(Job)
+	var finished Job
+	defer func() { // after the lock below is released
+		for _, fn := range observers {
+			fn(finished)
+		}
+	}()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fin := time.Now().UTC()
@@ -385,8 +393,20 @@ func (r *Runner) run(ctx context.Context, cancel context.CancelFunc, j *Job, src
 	if err := r.saveLocked(); err != nil {
 		r.log.Error("job history not saved", "err", err)
 	}
+	observers, finished = slices.Clone(r.observe), j.clone()
 	r.log.Info("crawl job finished", "job", j.ID, "status", j.Status, "sources", j.Sources,
 		"added", j.Pages.Added, "updated", j.Pages.Updated, "removed", j.Pages.Removed, "failed", j.Pages.Failed)
+}
+
+// Observe registers fn to be called with every job that finishes from now
+// on (succeeded, failed or canceled), once its outcome is recorded: in
+// registration order, outside the runner's lock, before Close returns (Wait
+// may return a moment earlier). Metrics hook in here; fn should return
+// quickly.
+func (r *Runner) Observe(fn func(Job)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.observe = append(r.observe, fn)
 }
 
 // Cancel asks the job to stop. Practices it has not reached are kept. It

@@ -17,7 +17,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.engine.Search(c.Request.Context(), req)
+	res, err := s.runSearch(c.Request.Context(), req)
 	if err != nil {
 		return err
 	}

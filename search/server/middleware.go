@@ -30,13 +30,15 @@ func (s *Server) recovery(c *gin.Context) {
 }
 
 // logRequests logs one line per request: method, path (no query string,
-// no headers), status, duration, size and client address.
+// no headers), route template, status, duration, size and client address;
+// the request id is added from the context (requestIDHandler).
 func (s *Server) logRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	s.log.InfoContext(c.Request.Context(), "request",
 		"method", c.Request.Method,
 		"path", c.Request.URL.Path,
+		"route", routeLabel(c),
 		"status", c.Writer.Status(),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"bytes", c.Writer.Size(),

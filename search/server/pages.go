@@ -140,7 +140,7 @@ func (s *Server) searchPage(c *gin.Context) error {
 		s.render(c, http.StatusBadRequest, "search", view)
 		return nil
 	}
-	res, err := s.engine.Search(c.Request.Context(), req)
+	res, err := s.runSearch(c.Request.Context(), req)
 	if err != nil {
 		return err
 	}

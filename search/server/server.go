@@ -3,9 +3,10 @@
 //
 // Every route is listed in one table (routes); handlers return an error
 // and one function (writeError) maps errors to status codes, logging only
-// the 5xx ones. Middleware is chosen explicitly: recovery answering the
-// JSON error shape, a request-URI limit, request logging with slog,
-// security headers and CORS for the configured origins.
+// the 5xx ones. Middleware is chosen explicitly: a request id, Prometheus
+// instrumentation (GET /metrics), recovery answering the JSON error shape,
+// a request-URI limit, request logging with slog, security headers and
+// CORS for the configured origins.
 package server
 
 import (
@@ -38,6 +39,7 @@ type Config struct {
 	Jobs           *recrawl.Runner // runs the crawls started through the admin API; nil = admin disabled
 	RateLimit      *RateLimit      // per-client budget of the public API; nil = no limit
 	Timeouts       Timeouts        // of the http.Server run by Serve; zero fields = the defaults below
+	MetricsToken   string          // bearer token GET /metrics wants; "" = open (metrics.go)
 }
 
 // Timeouts bound the phases of a connection served by Serve. A zero field
@@ -90,6 +92,7 @@ type Server struct {
 	admin   *admin
 	limiter *clientLimiter // nil: no rate limit
 	timeout Timeouts
+	metrics *metrics
 
 	stopOnce sync.Once
 	stopping chan struct{} // closed when Serve starts shutting down: event streams end
@@ -118,6 +121,12 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.log = slog.New(withRequestID(s.log.Handler()))
+	s.metrics = newMetrics(cfg, s.log)
+	s.metrics.reg.MustRegister(newIndexCollector(s.index, s.log))
+	if cfg.Jobs != nil {
+		s.metrics.crawl = newCrawlMetrics(s.metrics.reg, cfg.Jobs)
+	}
 	for _, o := range cfg.AllowedOrigins {
 		if o == "*" {
 			s.anyOrig = true
@@ -139,7 +148,7 @@ func New(cfg Config) (*Server, error) {
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("server: trusted_proxies: %w", err)
 	}
-	r.Use(s.recovery, s.logRequests, s.securityHeaders, s.corsPublic, s.limitRate, s.limitURI, s.limitBody, s.checkQuery)
+	r.Use(s.requestID, s.instrument, s.recovery, s.logRequests, s.securityHeaders, s.corsPublic, s.limitRate, s.limitURI, s.limitBody, s.checkQuery)
 	s.routes(r)
 	s.router = r
 	return s, nil
@@ -152,6 +161,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/practices/:id", s.handle(s.apiPractice))
 	api.GET("/facets", s.handle(s.apiFacets))
 	api.GET("/suggest", s.handle(s.apiSuggest))
+	api.GET("/openapi.json", s.openAPI)
 	adm := api.Group("/admin", s.adminAuth)
 	adm.POST("/crawls", s.handle(s.adminStartCrawl))
 	adm.GET("/crawls", s.handle(s.adminListCrawls))
@@ -162,6 +172,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	r.GET("/healthz", s.handle(s.healthz))
 	r.GET("/readyz", s.handle(s.readyz))
+	r.GET("/metrics", s.serveMetrics)
 
 	r.GET("/", s.handlePage(s.searchPage))
 	r.GET("/p/:id", s.handlePage(s.practicePage))
