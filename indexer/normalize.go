@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -50,6 +51,11 @@ func Normalize(p Practice) (Practice, error) {
 	}
 	if n.Title == "" {
 		return Practice{}, fmt.Errorf("%w: title is empty (id %q, url %q)", ErrInvalid, n.ID, n.URL)
+	}
+	if n.URL != "" && !webURL(n.URL) {
+		// Pages and the widget link to the practice: a javascript: or
+		// data: link must not reach them.
+		return Practice{}, fmt.Errorf("%w: url %q is not an http or https address", ErrInvalid, truncate(n.URL, 80))
 	}
 	if len(n.ID) > maxIDLen {
 		return Practice{}, fmt.Errorf("%w: id is longer than %d bytes", ErrInvalid, maxIDLen)
@@ -165,7 +171,7 @@ func normalizeTranslations(raw []Translation, self, selfLang string) []Translati
 	out := []Translation{}
 	for _, t := range raw {
 		t = Translation{Lang: NormalizeLang(t.Lang), URL: cleanLine(t.URL)}
-		if t.Lang == "" || t.URL == "" || t.URL == self || t.Lang == selfLang {
+		if t.Lang == "" || t.URL == "" || t.URL == self || t.Lang == selfLang || !webURL(t.URL) {
 			continue
 		}
 		if slices.ContainsFunc(out, func(o Translation) bool { return o.Lang == t.Lang || o.URL == t.URL }) {
@@ -175,4 +181,18 @@ func normalizeTranslations(raw []Translation, self, selfLang string) []Translati
 	}
 	slices.SortFunc(out, func(a, b Translation) int { return strings.Compare(a.Lang, b.Lang) })
 	return out
+}
+
+// webURL reports whether s is an absolute http or https URL with a host.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// truncate cuts s to at most n bytes for an error message.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }

@@ -167,6 +167,12 @@ func TestNormalizeInvalid(t *testing.T) {
 		{Practice{URL: "https://x.example/1"}, "title"},
 		{Practice{URL: "https://x.example/1", Title: " \u200b "}, "title"},
 		{Practice{ID: strings.Repeat("x", 300), Title: "T"}, "id"},
+		// Pages and the widget link to the practice: http(s) only.
+		{Practice{URL: "javascript:alert(1)", Title: "T"}, "url"},
+		{Practice{URL: "JavaScript:alert(1)", Title: "T"}, "url"},
+		{Practice{URL: "data:text/html,<script>alert(1)</script>", Title: "T"}, "url"},
+		{Practice{URL: "ftp://x.example/1", Title: "T"}, "url"},
+		{Practice{URL: "/relative/path", Title: "T"}, "url"},
 	} {
 		_, err := Normalize(test.p)
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), test.field) {
@@ -216,6 +222,19 @@ func FuzzNormalize(f *testing.F) {
 
 // TestIsCleanLine checks the shortcut of cleanLine: a line it calls
 // clean is one that cleaning the long way leaves as it is.
+// Translations that are not http(s) links are dropped, the practice kept.
+func TestNormalizeDropsNonWebTranslations(t *testing.T) {
+	p, err := Normalize(Practice{URL: "https://x.example/en/1", Title: "T", Lang: "en", Translations: []Translation{
+		{Lang: "fr", URL: "javascript:alert(1)"}, {Lang: "de", URL: "https://x.example/de/1"}, {Lang: "es", URL: "data:,x"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Translations) != 1 || p.Translations[0].URL != "https://x.example/de/1" {
+		t.Errorf("translations = %+v, want only the https one", p.Translations)
+	}
+}
+
 func TestIsCleanLine(t *testing.T) {
 	for _, test := range []struct {
 		line  string
