@@ -79,8 +79,10 @@ func openIndex(dir, cmd string) (*indexer.Index, error) {
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve")
 	var config, addr string
+	var readOnly bool
 	fs.StringVar(&config, "config", "", "configuration file (YAML)")
 	fs.StringVar(&addr, "addr", "", "listen address (default: server.addr, then 127.0.0.1:8080)")
+	fs.BoolVar(&readOnly, "read-only", false, "serve a snapshot: no lock, no writes, no crawls (readonly.go)")
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -95,7 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		addr = "127.0.0.1:8080"
 	}
 	log := newLogger(stderr, slog.LevelInfo)
-	ix, err := openIndex(t.index, "serve")
+	ix, err := openServeIndex(t.index, readOnly)
 	if err != nil {
 		return err
 	}
@@ -104,12 +106,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	jobs, token, err := newJobRunner(ctx, t.cfg, ix, log)
+	jobs, token, err := serveJobs(ctx, t.cfg, ix, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer jobs.Close()
+	defer closeJobs(jobs)
 	tuneGC()
 	engine := search.New(ix)
 	engine.SetLogger(log)
@@ -129,7 +131,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ln.Close()
 		return fmt.Errorf("server: %w", err)
 	}
-	fmt.Fprintf(stdout, "casebook %s serving %s on http://%s/\n", versionString(), t.index, ln.Addr())
+	fmt.Fprintf(stdout, "casebook %s serving %s%s on http://%s/\n", versionString(), t.index, readOnlyNote(ix), ln.Addr())
 	return srv.Serve(ctx, ln)
 }
 

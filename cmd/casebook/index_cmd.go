@@ -9,16 +9,19 @@ import (
 	"github.com/casebook-project/casebook/indexer"
 )
 
-const indexUsage = "index (check | rebuild) (--config FILE | --index DIR)"
+const indexUsage = "index (check | rebuild) (--config FILE | --index DIR)\n  casebook " + snapshotUsage
 
 // runIndex is `casebook index check` and `casebook index rebuild`.
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("give check or rebuild")
+		return usagef("give check or rebuild, or snapshot DEST")
 	}
 	sub := args[0]
+	if sub == "snapshot" {
+		return runSnapshot(ctx, args[1:], stdout)
+	}
 	if sub != "check" && sub != "rebuild" {
-		return usagef("unknown index command %q (want check or rebuild)", sub)
+		return usagef("unknown index command %q (want check, rebuild or snapshot)", sub)
 	}
 	fs := newFlags("index " + sub)
 	var config, index string

@@ -2,12 +2,14 @@
 // search index and serves search over it (CONTRACT §1).
 //
 //	casebook demo    [--addr 127.0.0.1:8080] [--data DIR]
-//	casebook serve   --config FILE [--addr ADDR]
+//	casebook serve   --config FILE [--addr ADDR] [--read-only]
 //	casebook crawl   --config FILE [--source NAME]... [--full] [--json]
 //	casebook crawl   --server URL --token-env VAR [--source NAME]... [--full] [--json]
 //	casebook import  --config FILE DOCS.jsonl
 //	casebook search  --config FILE [--lang L] [--city C] [--theme T] [--json] QUERY...
 //	casebook index   (check | rebuild) (--config FILE | --index DIR)
+//	casebook index   snapshot (--config FILE | --index DIR) DEST
+//	casebook healthcheck [--addr ADDR] [--timeout 5s]
 //	casebook bench   [--n 10000,100000] [--queries 500] [--seed 2026] [--passes 1] [--dir DIR] [--keep | --reuse] [--json FILE]
 //	casebook bench corpus [--n 10000] [--seed 2026] [--out FILE]
 //	casebook version
@@ -70,13 +72,14 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "demo [--addr 127.0.0.1:8080] [--data DIR]", runDemo},
-		{"serve", "serve --config FILE [--addr ADDR]", runServe},
+		{"serve", "serve --config FILE [--addr ADDR] [--read-only]", runServe},
 		{"crawl", "crawl (--config FILE | --server URL --token-env VAR) [--source NAME]... [--full] [--json]", runCrawl},
 		{"import", "import --config FILE DOCS.jsonl", runImport},
 		{"search", "search --config FILE [--lang L] [--city C] [--theme T] [--page N] [--size N] [--json] QUERY...", runSearch},
 		{"index", indexUsage, runIndex},
 		{"bench", "bench [--n 10000,100000] [--queries 500] [--seed 2026] [--passes 1] [--dir DIR] [--keep | --reuse] [--json FILE]\n  casebook " + benchCorpusUsage, runBench},
 		{"version", "version", runVersion},
+		{"healthcheck", healthcheckUsage, runHealthcheck},
 	}
 }
 

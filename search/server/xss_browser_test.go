@@ -161,7 +161,10 @@ func TestXSSAdminBrowser(t *testing.T) {
 	}
 	step("open /admin", chromedp.Navigate(srv.URL+"/admin?ui=en"), chromedp.WaitVisible(chromedp.CSS("#token")))
 	step("wrong token", chromedp.SendKeys(chromedp.CSS("#token"), "wrong"), chromedp.Click(chromedp.CSS("#signin-form button")))
-	wait("refusal", `document.getElementById("admin-status").textContent !== ""`)
+	// Wait for the refusal itself, not the "checking" message shown while
+	// the request runs: the refusal clears the token field, and typing the
+	// right token before it would lose part of it.
+	wait("refusal", `document.getElementById("admin-status").textContent === "The token was refused."`)
 	step("sign in", chromedp.SendKeys(chromedp.CSS("#token"), adminToken), chromedp.Click(chromedp.CSS("#signin-form button")))
 	wait("sources and the job's errors", `document.querySelectorAll("#sources tbody tr").length === 1 && document.querySelectorAll("#errors tbody tr").length === 1`)
 	for sel, want := range map[string]string{
