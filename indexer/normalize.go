@@ -52,7 +52,7 @@ func Normalize(p Practice) (Practice, error) {
 	if n.Title == "" {
 		return Practice{}, fmt.Errorf("%w: title is empty (id %q, url %q)", ErrInvalid, n.ID, n.URL)
 	}
-	if n.URL != "" && !webURL(n.URL) {
+	if n.URL != "" && WebURL(n.URL) == "" {
 		// Pages and the widget link to the practice: a javascript: or
 		// data: link must not reach them.
 		return Practice{}, fmt.Errorf("%w: url %q is not an http or https address", ErrInvalid, truncate(n.URL, 80))
@@ -171,7 +171,7 @@ func normalizeTranslations(raw []Translation, self, selfLang string) []Translati
 	out := []Translation{}
 	for _, t := range raw {
 		t = Translation{Lang: NormalizeLang(t.Lang), URL: cleanLine(t.URL)}
-		if t.Lang == "" || t.URL == "" || t.URL == self || t.Lang == selfLang || !webURL(t.URL) {
+		if t.Lang == "" || t.URL == "" || t.URL == self || t.Lang == selfLang || WebURL(t.URL) == "" {
 			continue
 		}
 		if slices.ContainsFunc(out, func(o Translation) bool { return o.Lang == t.Lang || o.URL == t.URL }) {
@@ -183,10 +183,14 @@ func normalizeTranslations(raw []Translation, self, selfLang string) []Translati
 	return out
 }
 
-// webURL reports whether s is an absolute http or https URL with a host.
-func webURL(s string) bool {
+// WebURL returns s when it is an absolute http or https URL with a host,
+// else "": the only links pages, the API and the widget may show.
+func WebURL(s string) string {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return s
 }
 
 // truncate cuts s to at most n bytes for an error message.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -214,13 +213,4 @@ func sortOrder(sort string, empty bool) []string {
 		primary = []string{"-_score", "-" + fieldDate}
 	}
 	return append(primary, fieldGroup, fieldLang, "_id")
-}
-
-// pageURL keeps a URL only when it is http or https.
-func pageURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return s
 }

@@ -64,7 +64,7 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, pq Query, col *colla
 func practiceHit(p indexer.Practice, ui string) Hit {
 	h := Hit{
 		ID:           p.ID,
-		URL:          pageURL(p.URL),
+		URL:          indexer.WebURL(p.URL),
 		Title:        p.Title,
 		Summary:      p.Summary,
 		Cities:       nonNil(p.Cities),
@@ -79,7 +79,7 @@ func practiceHit(p indexer.Practice, ui string) Hit {
 		Translations: []indexer.Translation{},
 	}
 	for _, t := range p.Translations {
-		if u := pageURL(t.URL); u != "" {
+		if u := indexer.WebURL(t.URL); u != "" {
 			h.Translations = append(h.Translations, indexer.Translation{Lang: t.Lang, URL: u})
 		}
 	}

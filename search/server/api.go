@@ -38,10 +38,10 @@ func (s *Server) apiPractice(c *gin.Context) error {
 	}
 	// Links are http(s) only (CONTRACT §5): an imported javascript: or
 	// data: URL never reaches an embedding page.
-	p.URL = safeURL(p.URL)
+	p.URL = indexer.WebURL(p.URL)
 	ts := make([]indexer.Translation, 0, len(p.Translations))
 	for _, t := range p.Translations {
-		if t.URL = safeURL(t.URL); t.URL != "" {
+		if t.URL = indexer.WebURL(t.URL); t.URL != "" {
 			ts = append(ts, t)
 		}
 	}

@@ -321,7 +321,7 @@ func (s *Server) practicePage(c *gin.Context) error {
 	view := practiceView{
 		page:      newPage(c, ui, p.Title),
 		P:         p,
-		Original:  safeURL(p.URL),
+		Original:  indexer.WebURL(p.URL),
 		Country:   search.FacetLabel(search.FacetCountry, p.Country, ui),
 		Lang:      search.FacetLabel(search.FacetLang, p.Lang, ui),
 		Back:      "/?ui=" + ui,
@@ -335,7 +335,7 @@ func (s *Server) practicePage(c *gin.Context) error {
 	}
 	view.Paragraphs = paragraphs(p.Body)
 	for _, t := range p.Translations {
-		u := safeURL(t.URL)
+		u := indexer.WebURL(t.URL)
 		if u == "" {
 			continue
 		}
@@ -387,15 +387,6 @@ func paragraphs(body string) []paragraph {
 		flush()
 	}
 	return out
-}
-
-// safeURL keeps http(s) URLs only.
-func safeURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return s
 }
 
 type errorView struct {
