@@ -32,18 +32,13 @@ type highlighter struct {
 	analyzer analysis.Analyzer
 	name     string         // the analyzer's name, for the word cache
 	terms    map[string]int // analyzed term -> edit distance allowed
+	exact    []string       // the keys of terms, compared in turn when they are few
+	fuzzy    bool           // some term allows an edit distance
+	firsts   string         // first bytes of the terms that allow one (near spellings share the first letter)
 	phrases  [][]string     // analyzed phrase terms, in order
 	memo     map[string]bool
-	words    map[string]seenWord // words of the texts seen so far
-}
-
-// seenWord is what a highlighter learnt about a word of a text: its terms
-// and whether one matches. Words repeat within and across the practices of
-// a page; a second sight costs one look-up in a map of the highlighter's
-// own.
-type seenWord struct {
-	terms  []string
-	marked bool
+	words    []span     // the words of the text being marked (reused)
+	wterms   [][]string // their terms (reused)
 }
 
 func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter {
@@ -55,7 +50,7 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 	if a == nil {
 		return nil
 	}
-	h := &highlighter{analyzer: a, name: name, terms: map[string]int{}, memo: map[string]bool{}, words: map[string]seenWord{}}
+	h := &highlighter{analyzer: a, name: name, terms: map[string]int{}, memo: map[string]bool{}}
 	for _, t := range pq.Terms {
 		if t.Exclude {
 			continue
@@ -79,11 +74,15 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 			}
 		}
 	}
+	for term, d := range h.terms {
+		h.exact = append(h.exact, term)
+		if d > 0 && term != "" {
+			h.fuzzy = true
+			h.firsts += term[:1]
+		}
+	}
 	return h
 }
-
-// maxSeenWords bounds the words one highlighter remembers.
-const maxSeenWords = 20_000
 
 // maxHighlightBytes bounds the text searched for marks (the snippet is
 // taken from the start of a longer body).
@@ -108,8 +107,7 @@ func (h *highlighter) spans(text string) []span {
 	if len(text) > maxHighlightBytes {
 		text = text[:cutBefore(text, maxHighlightBytes)]
 	}
-	var toks []wordTok
-	var out []span
+	words := h.words[:0]
 	for start := 0; start < len(text); {
 		r, size := utf8.DecodeRuneInString(text[start:])
 		if !isWordRune(r) {
@@ -124,28 +122,27 @@ func (h *highlighter) spans(text string) []span {
 			}
 			end += size
 		}
-		w, seen := h.words[text[start:end]]
-		if !seen {
-			w.terms = wordTerms.get(h.name, h.analyzer, text[start:end])
-			for _, term := range w.terms {
-				if h.matches(term) {
-					w.marked = true
-					break
-				}
-			}
-			if len(h.words) < maxSeenWords {
-				h.words[text[start:end]] = w
-			}
-		}
-		if w.marked {
-			out = append(out, span{start, end})
-		}
-		if len(h.phrases) > 0 {
-			for _, term := range w.terms {
-				toks = append(toks, wordTok{term, start, end})
-			}
-		}
+		words = append(words, span{start, end})
 		start = end
+	}
+	terms := wordTerms.lookup(h.name, h.analyzer, text, words, h.wterms[:0])
+	h.words, h.wterms = words, terms
+	var out []span
+	for i, w := range words {
+		for _, term := range terms[i] {
+			if h.matches(term) {
+				out = append(out, w)
+				break
+			}
+		}
+	}
+	var toks []wordTok
+	if len(h.phrases) > 0 {
+		for i, w := range words {
+			for _, term := range terms[i] {
+				toks = append(toks, wordTok{term, w.start, w.end})
+			}
+		}
 	}
 	for _, p := range h.phrases {
 		for i := 0; i+len(p) <= len(toks); i++ {
@@ -169,8 +166,17 @@ func isWordRune(r rune) bool {
 }
 
 func (h *highlighter) matches(term string) bool {
-	if _, ok := h.terms[term]; ok {
+	if len(h.exact) <= 8 {
+		for _, q := range h.exact {
+			if q == term {
+				return true
+			}
+		}
+	} else if _, ok := h.terms[term]; ok {
 		return true
+	}
+	if !h.fuzzy || term == "" || strings.IndexByte(h.firsts, term[0]) < 0 {
+		return false
 	}
 	if m, ok := h.memo[term]; ok {
 		return m
@@ -186,37 +192,72 @@ func (h *highlighter) matches(term string) bool {
 	return m
 }
 
-// wordCache remembers the analysed terms of single words per analyzer. It
-// holds at most wordCacheSize words and starts afresh when full.
+// wordCache remembers the analysed terms of single words, per analyzer.
+// Each analyzer's table holds at most wordCacheSize words and starts afresh
+// when full. A text's words are looked up under one read lock.
 type wordCache struct {
 	mu sync.RWMutex
-	m  map[wordKey][]string
+	by map[string]*analyzerWords
 }
 
-type wordKey struct{ analyzer, word string }
+type analyzerWords struct {
+	mu sync.RWMutex
+	m  map[string][]string
+}
 
 const wordCacheSize = 200_000
 
-var wordTerms = &wordCache{m: map[wordKey][]string{}}
+var wordTerms = &wordCache{by: map[string]*analyzerWords{}}
 
-func (c *wordCache) get(name string, a analysis.Analyzer, word string) []string {
-	k := wordKey{name, word}
+func (c *wordCache) table(name string) *analyzerWords {
 	c.mu.RLock()
-	terms, ok := c.m[k]
+	t := c.by[name]
 	c.mu.RUnlock()
-	if ok {
-		return terms
-	}
-	for _, tok := range a.Analyze([]byte(word)) {
-		terms = append(terms, string(tok.Term))
+	if t != nil {
+		return t
 	}
 	c.mu.Lock()
-	if len(c.m) >= wordCacheSize {
-		c.m = map[wordKey][]string{}
+	defer c.mu.Unlock()
+	if t = c.by[name]; t == nil {
+		t = &analyzerWords{m: map[string][]string{}}
+		c.by[name] = t
 	}
-	c.m[k] = terms
-	c.mu.Unlock()
-	return terms
+	return t
+}
+
+// lookup appends to out the terms of each word of text (byte ranges).
+func (c *wordCache) lookup(name string, a analysis.Analyzer, text string, words []span, out [][]string) [][]string {
+	t := c.table(name)
+	var missing []int
+	t.mu.RLock()
+	for i, w := range words {
+		terms, ok := t.m[text[w.start:w.end]]
+		if !ok {
+			missing = append(missing, i)
+		}
+		out = append(out, terms)
+	}
+	t.mu.RUnlock()
+	if len(missing) == 0 {
+		return out
+	}
+	for _, i := range missing {
+		var terms []string
+		for _, tok := range a.Analyze([]byte(text[words[i].start:words[i].end])) {
+			terms = append(terms, string(tok.Term))
+		}
+		out[i] = terms
+	}
+	t.mu.Lock()
+	if len(t.m)+len(missing) > wordCacheSize {
+		t.m = map[string][]string{}
+	}
+	for _, i := range missing {
+		// A copy: the key must not keep the whole practice text alive.
+		t.m[strings.Clone(text[words[i].start:words[i].end])] = out[i]
+	}
+	t.mu.Unlock()
+	return out
 }
 
 func firstRune(s string) rune {

@@ -20,7 +20,11 @@ func (e *Engine) searchMem(ctx context.Context, m *memindex.Index, p *plan, r Re
 	unfiltered := r
 	unfiltered.Langs, unfiltered.Cities, unfiltered.Countries, unfiltered.Themes, unfiltered.Networks = nil, nil, nil, nil, nil
 	unfiltered.YearFrom, unfiltered.YearTo = 0, 0
-	all, err := m.Eval(ctx, buildQuery(p, unfiltered, "", fuzzy), e.ix.Bleve().Mapping())
+	// The intermediate matches are lent by an arena and given back when
+	// the page is built: nothing below keeps them.
+	arena := m.NewArena()
+	defer arena.Release()
+	all, err := arena.Eval(ctx, buildQuery(p, unfiltered, "", fuzzy), e.ix.Bleve().Mapping())
 	if err != nil {
 		return nil, err
 	}
@@ -44,25 +48,28 @@ func (e *Engine) searchMem(ctx context.Context, m *memindex.Index, p *plan, r Re
 		}
 		return out
 	}
-	matched := all.Filter(except("")...)
+	matched := arena.Filter(all, except("")...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 
 	out := &Result{Facets: map[string][]FacetValue{}}
+	// The facets without a filter of their own count the matches, in one
+	// pass; a facet with its own filter counts the matches of the others.
+	var shared []string
+	var specs []memindex.Facet
 	for _, f := range Facets {
-		base := &matched
+		spec := memindex.Facet{Field: facetFields[f], Year: f == FacetYear, Size: facetSizes[f]}
 		if _, own := sets[f]; own {
-			b := all.Filter(except(f)...)
-			base = &b
+			b := arena.Filter(all, except(f)...)
+			out.Facets[f] = facetValues(f, m.FacetCounts(&b, []memindex.Facet{spec})[0], r)
+			continue
 		}
-		var counts []memindex.Count
-		if f == FacetYear {
-			counts = m.YearCounts(base, facetSizes[f])
-		} else {
-			counts = m.Counts(facetFields[f], base, facetSizes[f])
-		}
-		out.Facets[f] = facetValues(f, counts, r)
+		shared = append(shared, f)
+		specs = append(specs, spec)
+	}
+	for i, counts := range m.FacetCounts(&matched, specs) {
+		out.Facets[shared[i]] = facetValues(shared[i], counts, r)
 	}
 
 	order := memindex.ByScore

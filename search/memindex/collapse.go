@@ -3,6 +3,7 @@ package memindex
 import (
 	"cmp"
 	"container/heap"
+	"math/bits"
 )
 
 // Order is the sort of a result.
@@ -25,71 +26,73 @@ type Member struct {
 // document in order, and returns the groups of page [from, to) — each as
 // the member in language ui when one matches, else its best document —
 // and the number of groups (documents without a group count alone).
+//
+// The groups are counted with a bit per group. The ranked groups are those
+// of the best documents: the best k documents are kept in a bounded heap
+// and read in rank order, each group at its first (so best) document, and
+// k doubles until the page's groups are found. Translations of a practice
+// are a handful of documents, so one or two passes suffice.
 func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (page []Member, groups int) {
 	if m.Len() == 0 {
 		return nil, 0
+	}
+	gs := ix.groupScratch()
+	defer ix.groupPool.Put(gs)
+	singles := 0
+	seen := gs.seen
+	for _, d := range m.docs {
+		g := ix.group[d]
+		if g == noValue {
+			singles++
+			continue
+		}
+		seen[g>>6] |= 1 << (g & 63)
+	}
+	for i, w := range seen {
+		groups += bits.OnesCount64(w)
+		seen[i] = 0
+	}
+	groups += singles
+	if from >= groups || to <= from {
+		return nil, groups
+	}
+	to = min(to, groups)
+	var ranked []int // positions in m of the best document of each of the first `to` groups
+	for k := 2 * to; ; k *= 2 {
+		top := ix.topDocs(m, order, k, gs.top[:0])
+		gs.top = top[:0]
+		ranked = ranked[:0]
+		for _, i := range top {
+			g := ix.group[m.docs[i]]
+			if g != noValue {
+				if seen[g>>6]&(1<<(g&63)) != 0 {
+					continue
+				}
+				seen[g>>6] |= 1 << (g & 63)
+			}
+			ranked = append(ranked, i)
+			if len(ranked) == to {
+				break
+			}
+		}
+		for _, i := range top {
+			if g := ix.group[m.docs[i]]; g != noValue {
+				seen[g>>6] &^= 1 << (g & 63)
+			}
+		}
+		if len(ranked) == to || len(top) == m.Len() {
+			break
+		}
+	}
+	if from >= len(ranked) {
+		return nil, groups
 	}
 	langs := ix.keywords["lang"]
 	uiNum, uiOK := uint32(0), false
 	if langs != nil {
 		uiNum, uiOK = langs.number[ui]
 	}
-	// The best matching document of every group (by position in m).
-	bestOf := ix.groupScratch()
-	defer ix.groupPool.Put(&bestOf)
-	var singles []int
-	touched := make([]uint32, 0, min(len(m.docs), len(ix.groupKey)))
-	for i, d := range m.docs {
-		g := ix.group[d]
-		if g == noValue {
-			singles = append(singles, i)
-			continue
-		}
-		if j := bestOf[g]; j == 0 {
-			bestOf[g] = int32(i) + 1
-			touched = append(touched, g)
-		} else if ix.less(m, order, i, int(j-1)) {
-			bestOf[g] = int32(i) + 1
-		}
-	}
-	best := make([]int, len(touched))
-	for k, g := range touched {
-		best[k] = int(bestOf[g] - 1)
-		bestOf[g] = 0
-	}
-	groups = len(best) + len(singles)
-	if from >= groups || to <= from {
-		return nil, groups
-	}
-	// Keep the best `to` representatives in a bounded heap.
-	h := &rankHeap{ix: ix, m: m, order: order, idx: make([]int, 0, min(to, groups))}
-	push := func(i int) {
-		if h.Len() < to {
-			heap.Push(h, i)
-			return
-		}
-		if order == ByScore && m.scores != nil && m.scores[i] < m.scores[h.idx[0]] {
-			return // ranks after the worst kept
-		}
-		if ix.less(m, order, i, h.idx[0]) {
-			h.idx[0] = i
-			heap.Fix(h, 0)
-		}
-	}
-	for _, i := range best {
-		push(i)
-	}
-	for _, i := range singles {
-		push(i)
-	}
-	ranked := make([]int, h.Len())
-	for k := len(ranked) - 1; k >= 0; k-- {
-		ranked[k] = heap.Pop(h).(int)
-	}
-	if from >= len(ranked) {
-		return nil, groups
-	}
-	for _, i := range ranked[from:min(to, len(ranked))] {
+	for _, i := range ranked[from:] {
 		d := m.docs[i]
 		pick := i
 		if g := ix.group[d]; g != noValue && uiOK && !ix.hasLang(langs, d, uiNum) {
@@ -113,6 +116,38 @@ func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (pag
 		page = append(page, Member{ID: ix.ids[pd], Lang: lang, Score: m.Score(pick)})
 	}
 	return page, groups
+}
+
+// topDocs appends to out the positions in m of its best k documents in
+// order, best first.
+func (ix *Index) topDocs(m *Matches, order Order, k int, out []int) []int {
+	h := &rankHeap{ix: ix, m: m, order: order, idx: out}
+	scores := m.scores
+	if order != ByScore {
+		scores = nil
+	}
+	for i := range m.docs {
+		if h.Len() < k {
+			heap.Push(h, i)
+			continue
+		}
+		if scores != nil && scores[i] < scores[h.idx[0]] {
+			continue // ranks after the worst kept
+		}
+		if ix.less(m, order, i, h.idx[0]) {
+			h.idx[0] = i
+			heap.Fix(h, 0)
+		}
+	}
+	// Pop the worst first, filling from the back.
+	n := h.Len()
+	res := h.idx[:n]
+	sorted := make([]int, n)
+	for j := n - 1; j >= 0; j-- {
+		sorted[j] = heap.Pop(h).(int)
+	}
+	copy(res, sorted)
+	return res
 }
 
 func (ix *Index) hasLang(langs *keyword, d, num uint32) bool {
@@ -166,10 +201,15 @@ func (h *rankHeap) Pop() any {
 	return x
 }
 
-// groupScratch returns a zeroed slice with one slot per group.
-func (ix *Index) groupScratch() []int32 {
+// groupScratch is the working memory of one Collapse, reused.
+type groupScratch struct {
+	seen []uint64 // a bit per group; zeroed after use
+	top  []int
+}
+
+func (ix *Index) groupScratch() *groupScratch {
 	if v := ix.groupPool.Get(); v != nil {
-		return *v.(*[]int32)
+		return v.(*groupScratch)
 	}
-	return make([]int32, len(ix.groupKey))
+	return &groupScratch{seen: make([]uint64, (len(ix.groupKey)+63)/64)}
 }

@@ -22,7 +22,11 @@ var MaxClauses = 1024
 // Eval returns the documents q matches with Bleve's scores (without the
 // query norm, a constant factor for one query). Text is analysed with m.
 func (ix *Index) Eval(ctx context.Context, q query.Query, m mapping.IndexMapping) (Matches, error) {
-	e := &evaluator{ix: ix, ctx: ctx, m: m}
+	return ix.eval(ctx, nil, q, m)
+}
+
+func (ix *Index) eval(ctx context.Context, a *Arena, q query.Query, m mapping.IndexMapping) (Matches, error) {
+	e := &evaluator{ix: ix, ctx: ctx, m: m, arena: a}
 	out, err := e.eval(q)
 	if err != nil {
 		return Matches{}, err
@@ -32,10 +36,21 @@ func (ix *Index) Eval(ctx context.Context, q query.Query, m mapping.IndexMapping
 }
 
 type evaluator struct {
-	ix  *Index
-	ctx context.Context
-	m   mapping.IndexMapping
-	ops int
+	ix      *Index
+	ctx     context.Context
+	m       mapping.IndexMapping
+	ops     int
+	arena   *Arena // lends result buffers; nil: allocate
+	inKeyed int    // depth of Keyed parts being evaluated: their matches are kept, never lent
+}
+
+// alloc returns empty slices for up to n matches: lent by the arena, except
+// for matches the index will keep.
+func (e *evaluator) alloc(n int) ([]uint32, []float64) {
+	if e.inKeyed > 0 {
+		return (*Arena)(nil).get(n)
+	}
+	return e.arena.get(n)
 }
 
 func (e *evaluator) check() error {
@@ -155,7 +170,7 @@ func (e *evaluator) boolean(q *query.BooleanQuery) (Matches, error) {
 		if shouldMin > 0 {
 			out = intersect([]Matches{*must, *should})
 		} else {
-			out = addOptional(*must, *should)
+			out = e.addOptional(*must, *should)
 		}
 	case must != nil:
 		out = *must
@@ -172,19 +187,46 @@ func (e *evaluator) boolean(q *query.BooleanQuery) (Matches, error) {
 }
 
 // addOptional adds the score of opt to the documents of m that it matches.
-func addOptional(m, opt Matches) Matches {
+// m's own scores are updated in place when nothing else shares them.
+func (e *evaluator) addOptional(m, opt Matches) Matches {
 	if opt.Len() == 0 {
 		return m
 	}
-	out := Matches{docs: m.docs, scores: make([]float64, len(m.docs))}
-	j := 0
-	for i, d := range m.docs {
-		s := m.Score(i)
-		j = gallop(opt.docs, j, d)
-		if j < len(opt.docs) && opt.docs[j] == d {
-			s += opt.Score(j)
+	out := m
+	if !m.own {
+		docs, scores := e.alloc(len(m.docs))
+		docs = append(docs, m.docs...)
+		for i := range m.docs {
+			scores = append(scores, m.Score(i))
 		}
-		out.scores[i] = s
+		out = Matches{docs: docs, scores: scores, own: true}
+	}
+	od := out.docs
+	if len(opt.docs) < len(od)/4 {
+		// A few optional matches (the words side by side): look each up.
+		i := 0
+		for j, d := range opt.docs {
+			i = gallop(od, i, d)
+			if i == len(od) {
+				break
+			}
+			if od[i] == d {
+				out.scores[i] += opt.Score(j)
+			}
+		}
+		return out
+	}
+	j := 0
+	for i, d := range od {
+		for j < len(opt.docs) && opt.docs[j] < d {
+			j++
+		}
+		if j == len(opt.docs) {
+			break
+		}
+		if opt.docs[j] == d {
+			out.scores[i] += opt.Score(j)
+		}
 	}
 	return out
 }

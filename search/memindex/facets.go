@@ -47,23 +47,83 @@ func (ix *Index) YearSet(from, to int) Set {
 	return s
 }
 
+// Facet names a facet to count: a keyword field, or the year (Year true).
+type Facet struct {
+	Field string
+	Year  bool
+	Size  int // values returned at most; 0: all
+}
+
 // Counts counts the values of a keyword field over the matches and returns
 // the size most frequent, by count and then value (as Bleve's term facets).
 func (ix *Index) Counts(field string, m *Matches, size int) []Count {
+	return ix.FacetCounts(m, []Facet{{Field: field, Size: size}})[0]
+}
+
+// YearCounts counts the years (above 0) of the matches.
+func (ix *Index) YearCounts(m *Matches, size int) []Count {
+	return ix.FacetCounts(m, []Facet{{Year: true, Size: size}})[0]
+}
+
+// FacetCounts counts every facet of fs over the matches, in order.
+//
+// A broad query matches most of the index: then the documents it leaves
+// out are listed once and taken from each facet's totals over the whole
+// index, so the work is that of the smaller side.
+func (ix *Index) FacetCounts(m *Matches, fs []Facet) [][]Count {
+	out := make([][]Count, len(fs))
+	if m.Len() == 0 {
+		return out
+	}
+	docs, complement := m.docs, false
+	if 2*m.Len() > ix.n {
+		buf := ix.complementPool.Get()
+		var rest []uint32
+		if buf != nil {
+			rest = (*buf.(*[]uint32))[:0]
+		} else {
+			rest = make([]uint32, 0, ix.n/2+1)
+		}
+		eachGap(m.docs, ix.n, func(lo, hi uint32) {
+			for d := lo; d < hi; d++ {
+				rest = append(rest, d)
+			}
+		})
+		defer ix.complementPool.Put(&rest)
+		docs, complement = rest, true
+	}
+	for i, f := range fs {
+		if f.Year {
+			out[i] = ix.yearCounts(docs, complement, f.Size)
+		} else {
+			out[i] = ix.keywordCounts(f.Field, docs, complement, f.Size)
+		}
+	}
+	return out
+}
+
+// keywordCounts counts the values of field over docs, or over every
+// document but docs when complement is set.
+func (ix *Index) keywordCounts(field string, docs []uint32, complement bool, size int) []Count {
 	k := ix.keywords[field]
-	if k == nil || m.Len() == 0 {
+	if k == nil {
 		return nil
 	}
 	counts := make([]int, len(k.values)+1) // the last slot counts noValue
+	last := uint32(len(k.values))
+	step := 1
+	if complement {
+		copy(counts, k.totals(ix.n))
+		step = -1
+	}
 	if k.single != nil {
-		last := uint32(len(k.values))
-		for _, d := range m.docs {
-			counts[min(k.single[d], last)]++
+		for _, d := range docs {
+			counts[min(k.single[d], last)] += step
 		}
 	} else {
-		for _, d := range m.docs {
+		for _, d := range docs {
 			for _, v := range k.valuesOf(d) {
-				counts[v]++
+				counts[v] += step
 			}
 		}
 	}
@@ -77,23 +137,60 @@ func (ix *Index) Counts(field string, m *Matches, size int) []Count {
 	return top(out, size)
 }
 
-// YearCounts counts the years (above 0) of the matches.
-func (ix *Index) YearCounts(m *Matches, size int) []Count {
-	if m.Len() == 0 {
-		return nil
+// eachGap calls visit with every range [lo, hi) of documents below n that
+// docs (ascending) does not hold.
+func eachGap(docs []uint32, n int, visit func(lo, hi uint32)) {
+	next := uint32(0)
+	for _, d := range docs {
+		if d > next {
+			visit(next, d)
+		}
+		next = d + 1
 	}
+	if int(next) < n {
+		visit(next, uint32(n))
+	}
+}
+
+// totals counts every value over the whole index (the last slot: documents
+// without a value), once.
+func (k *keyword) totals(n int) []int {
+	k.totalOnce.Do(func() {
+		k.total = make([]int, len(k.values)+1)
+		last := uint32(len(k.values))
+		for d := range n {
+			vs := k.valuesOf(uint32(d))
+			if len(vs) == 0 {
+				k.total[last]++
+			}
+			for _, v := range vs {
+				k.total[v]++
+			}
+		}
+	})
+	return k.total
+}
+
+// yearCounts counts the years (above 0) of docs, or of every document but
+// docs when complement is set.
+func (ix *Index) yearCounts(docs []uint32, complement bool, size int) []Count {
 	// Years are counted in an array over the index's span of years.
 	lo, hi := ix.yearSpan()
 	if hi < lo {
 		return nil
 	}
 	if hi-lo > 4096 {
-		return ix.yearCountsSparse(m, size)
+		return ix.yearCountsSparse(docs, complement, size)
 	}
 	counts := make([]int, hi-lo+1)
-	for _, d := range m.docs {
+	step := 1
+	if complement {
+		copy(counts, ix.yearTotals())
+		step = -1
+	}
+	for _, d := range docs {
 		if y := ix.year[d]; y > 0 {
-			counts[y-lo]++
+			counts[y-lo] += step
 		}
 	}
 	out := make([]Count, 0, 32)
@@ -103,6 +200,21 @@ func (ix *Index) YearCounts(m *Matches, size int) []Count {
 		}
 	}
 	return top(out, size)
+}
+
+// yearTotals counts the years of the whole index in an array over its span,
+// once (callers check that the span is small).
+func (ix *Index) yearTotals() []int {
+	ix.yearTotalOnce.Do(func() {
+		lo, hi := ix.yearSpan()
+		ix.yearTotal = make([]int, hi-lo+1)
+		for _, y := range ix.year {
+			if y > 0 {
+				ix.yearTotal[y-lo]++
+			}
+		}
+	})
+	return ix.yearTotal
 }
 
 func top(out []Count, size int) []Count {
@@ -133,11 +245,21 @@ func (ix *Index) yearSpan() (lo, hi int32) {
 
 // yearCountsSparse counts years in a map, for an index whose years span
 // too many to count in an array.
-func (ix *Index) yearCountsSparse(m *Matches, size int) []Count {
+func (ix *Index) yearCountsSparse(docs []uint32, complement bool, size int) []Count {
 	counts := map[int32]int{}
-	for _, d := range m.docs {
-		if y := ix.year[d]; y > 0 {
-			counts[y]++
+	if complement {
+		in := newSet(ix.n)
+		in.addAll(docs)
+		for d, y := range ix.year {
+			if y > 0 && !in.Has(uint32(d)) {
+				counts[y]++
+			}
+		}
+	} else {
+		for _, d := range docs {
+			if y := ix.year[d]; y > 0 {
+				counts[y]++
+			}
 		}
 	}
 	out := make([]Count, 0, len(counts))

@@ -28,13 +28,17 @@ type Index struct {
 	text     map[string]*textField
 	keywords map[string]*keyword
 
-	pool      sync.Pool // *scratch
-	groupPool sync.Pool // *[]int32, zeroed
-	fuzzy     fuzzyCache
-	parts     partCache // matches of Keyed parts
+	pool           sync.Pool // *scratch
+	groupPool      sync.Pool // *groupScratch
+	bufPool        sync.Pool // *matchBuf lent by arenas
+	complementPool sync.Pool // *[]uint32: the documents a broad match leaves out
+	fuzzy          fuzzyCache
+	parts          partCache // matches of Keyed parts
 
 	spanOnce       sync.Once
 	yearLo, yearHi int32
+	yearTotalOnce  sync.Once
+	yearTotal      []int // documents per year over the span, for counting by complement
 }
 
 // Generation is the index generation the copy was built from.
@@ -98,6 +102,9 @@ type keyword struct {
 	vals   []uint32
 	docs   [][]uint32 // value number -> ascending documents
 	single []uint32   // when no document has two values: its value (noValue: none); else nil
+
+	totalOnce sync.Once
+	total     []int // documents per value over the whole index; last slot: none
 }
 
 // Values returns the value numbers of document d.

@@ -75,13 +75,16 @@ func (c *partCache) put(key string, m Matches) {
 
 func (e *evaluator) keyed(k Keyed) (Matches, error) {
 	if m, ok := e.ix.parts.get(k.Key); ok {
-		return m, nil
+		return m, nil // own is false: the cache shares it
 	}
+	e.inKeyed++
 	m, err := e.eval(k.Query)
+	e.inKeyed--
 	if err != nil {
 		return Matches{}, err
 	}
 	m.materialise()
+	m.own = false // shared by every query with this part from now on
 	e.ix.parts.put(k.Key, m)
 	return m, nil
 }

@@ -9,6 +9,7 @@ type Matches struct {
 	post   *posting
 	norm   []float32
 	factor float64
+	own    bool // docs and scores belong to these matches alone: scores may be updated in place
 }
 
 // Len is the number of matching documents.
@@ -46,6 +47,12 @@ func (m Matches) scaled(f float64) Matches {
 		m.factor *= f
 		return m
 	}
+	if m.own {
+		for i := range m.scores {
+			m.scores[i] *= f
+		}
+		return m
+	}
 	s := make([]float64, len(m.scores))
 	for i, v := range m.scores {
 		s[i] = v * f
@@ -68,7 +75,9 @@ func (s Set) addAll(docs []uint32) {
 }
 
 // Filter keeps the matches in every set (nil sets are ignored).
-func (m Matches) Filter(sets ...Set) Matches {
+func (m Matches) Filter(sets ...Set) Matches { return m.filter(nil, sets) }
+
+func (m Matches) filter(a *Arena, sets []Set) Matches {
 	var active []Set
 	for _, s := range sets {
 		if s != nil {
@@ -78,7 +87,8 @@ func (m Matches) Filter(sets ...Set) Matches {
 	if len(active) == 0 {
 		return m
 	}
-	out := Matches{docs: make([]uint32, 0, len(m.docs)/2), scores: make([]float64, 0, len(m.docs)/2)}
+	docs, scores := a.get(len(m.docs))
+	out := Matches{docs: docs, scores: scores, own: true}
 	for i, d := range m.docs {
 		ok := true
 		for _, s := range active {
@@ -127,7 +137,8 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 		}
 		lo, hi = min2(lo, c.docs[0]), max(hi, c.docs[len(c.docs)-1])
 	}
-	out := Matches{docs: make([]uint32, 0, len(sc.touched)), scores: make([]float64, 0, len(sc.touched))}
+	docs, scores := e.alloc(len(sc.touched))
+	out := Matches{docs: docs, scores: scores, own: true}
 	emit := func(d uint32) {
 		if c := int(sc.cnt[d]); c >= min {
 			out.docs = append(out.docs, d)
