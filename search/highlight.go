@@ -33,8 +33,7 @@ type highlighter struct {
 	name     string         // the analyzer's name, for the word cache
 	terms    map[string]int // analyzed term -> edit distance allowed
 	exact    []string       // the keys of terms, compared in turn when they are few
-	fuzzy    bool           // some term allows an edit distance
-	firsts   string         // first bytes of the terms that allow one (near spellings share the first letter)
+	fuzzy    []nearTerm     // the terms that allow an edit distance
 	phrases  [][]string     // analyzed phrase terms, in order
 	memo     map[string]bool
 	words    []span     // the words of the text being marked (reused)
@@ -77,8 +76,7 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 	for term, d := range h.terms {
 		h.exact = append(h.exact, term)
 		if d > 0 && term != "" {
-			h.fuzzy = true
-			h.firsts += term[:1]
+			h.fuzzy = append(h.fuzzy, nearTerm{term: term, first: firstRune(term), runes: utf8.RuneCountInString(term), dist: d})
 		}
 	}
 	return h
@@ -162,6 +160,9 @@ func (h *highlighter) spans(text string) []span {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
@@ -175,21 +176,48 @@ func (h *highlighter) matches(term string) bool {
 	} else if _, ok := h.terms[term]; ok {
 		return true
 	}
-	if !h.fuzzy || term == "" || strings.IndexByte(h.firsts, term[0]) < 0 {
+	if len(h.fuzzy) == 0 || term == "" {
+		return false
+	}
+	// A near spelling shares the first letter and differs in length by
+	// at most the distance: most words fail these before any look-up.
+	first, runes := firstRune(term), -1
+	near := false
+	for _, f := range h.fuzzy {
+		if f.first != first {
+			continue
+		}
+		if runes < 0 {
+			runes = utf8.RuneCountInString(term)
+		}
+		if runes >= f.runes-f.dist && runes <= f.runes+f.dist {
+			near = true
+			break
+		}
+	}
+	if !near {
 		return false
 	}
 	if m, ok := h.memo[term]; ok {
 		return m
 	}
 	m := false
-	for q, d := range h.terms {
-		if d > 0 && firstRune(q) == firstRune(term) && memindex.WithinDistance(q, term, d) {
+	for _, f := range h.fuzzy {
+		if f.first == first && memindex.WithinDistance(f.term, term, f.dist) {
 			m = true
 			break
 		}
 	}
 	h.memo[term] = m
 	return m
+}
+
+// nearTerm is a query term whose near spellings are marked too.
+type nearTerm struct {
+	term  string
+	first rune
+	runes int
+	dist  int
 }
 
 // wordCache remembers the analysed terms of single words, per analyzer.

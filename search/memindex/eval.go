@@ -216,17 +216,18 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 		}
 		return out
 	}
-	j := 0
+	// Many (the interface language): spread them over a dense array and
+	// add without comparing positions.
+	sc := e.scratch()
+	defer e.release(sc)
+	for j, d := range opt.docs {
+		sc.acc[d] = opt.Score(j)
+	}
 	for i, d := range od {
-		for j < len(opt.docs) && opt.docs[j] < d {
-			j++
-		}
-		if j == len(opt.docs) {
-			break
-		}
-		if opt.docs[j] == d {
-			out.scores[i] += opt.Score(j)
-		}
+		out.scores[i] += sc.acc[d]
+	}
+	for _, d := range opt.docs {
+		sc.acc[d] = 0
 	}
 	return out
 }

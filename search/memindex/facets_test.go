@@ -45,11 +45,30 @@ func TestCountsByComplementEqualDirect(t *testing.T) {
 				m.scores = append(m.scores, 1)
 			}
 		}
+		in := newSet(n)
+		in.addAll(m.docs)
+		out := newSet(n)
+		var rest []uint32
+		eachGap(m.docs, n, func(lo, hi uint32) {
+			for d := lo; d < hi; d++ {
+				rest = append(rest, d)
+				out.add(d)
+			}
+		})
 		for _, field := range []string{"city", "theme"} {
-			got := ix.Counts(field, &m, 0)
-			want := directCounts(ix.keywords[field], m.docs)
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("share %.2f, %s: Counts = %v\nwant %v", share, field, got, want)
+			want := fmt.Sprint(directCounts(ix.keywords[field], m.docs))
+			// Whichever way FacetCounts picks, and each way forced.
+			vb := ix.keywords[field].bits(n)
+			for way, got := range map[string][]Count{
+				"chosen":              ix.Counts(field, &m, 0),
+				"walk":                ix.keywordCounts(field, m.docs, false, 0),
+				"walk the complement": ix.keywordCounts(field, rest, true, 0),
+				"bits":                vb.counts(in, false, 0),
+				"bits the complement": vb.counts(out, true, 0),
+			} {
+				if fmt.Sprint(got) != want {
+					t.Errorf("share %.2f, %s, %s: counts = %v\nwant %v", share, field, way, got, want)
+				}
 			}
 		}
 		got := fmt.Sprint(ix.YearCounts(&m, 0))

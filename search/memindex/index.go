@@ -39,6 +39,9 @@ type Index struct {
 	yearLo, yearHi int32
 	yearTotalOnce  sync.Once
 	yearTotal      []int // documents per year over the span, for counting by complement
+	yearBitsOnce   sync.Once
+	yearVBits      *valueBits
+	setPool        setPool // bit sets of facet counting
 }
 
 // Generation is the index generation the copy was built from.
@@ -105,6 +108,8 @@ type keyword struct {
 
 	totalOnce sync.Once
 	total     []int // documents per value over the whole index; last slot: none
+	bitsOnce  sync.Once
+	vbits     *valueBits
 }
 
 // Values returns the value numbers of document d.

@@ -127,17 +127,42 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 	sc := e.scratch()
 	defer e.release(sc)
 	lo, hi := uint32(n), uint32(0)
+	size := 0
 	for _, c := range nonEmpty {
-		for i, d := range c.docs {
-			if sc.cnt[d] == 0 {
-				sc.touched = append(sc.touched, d)
-			}
-			sc.cnt[d]++
-			sc.acc[d] += c.Score(i)
-		}
 		lo, hi = min2(lo, c.docs[0]), max(hi, c.docs[len(c.docs)-1])
+		size += len(c.docs)
 	}
-	docs, scores := e.alloc(len(sc.touched))
+	// Dense: the matches cover much of their range; the range is scanned
+	// instead of remembering which documents were touched (a branch per
+	// posting the processor cannot predict).
+	dense := size > int(hi-lo)/8
+	for _, c := range nonEmpty {
+		switch {
+		case dense && c.scores != nil:
+			for i, d := range c.docs {
+				sc.cnt[d]++
+				sc.acc[d] += c.scores[i]
+			}
+		case dense:
+			for i, d := range c.docs {
+				sc.cnt[d]++
+				sc.acc[d] += c.Score(i)
+			}
+		default:
+			for i, d := range c.docs {
+				if sc.cnt[d] == 0 {
+					sc.touched = append(sc.touched, d)
+				}
+				sc.cnt[d]++
+				sc.acc[d] += c.Score(i)
+			}
+		}
+	}
+	room := size
+	if r := int(hi-lo) + 1; r < room {
+		room = r
+	}
+	docs, scores := e.alloc(room)
 	out := Matches{docs: docs, scores: scores, own: true}
 	emit := func(d uint32) {
 		if c := int(sc.cnt[d]); c >= min {
@@ -146,11 +171,18 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 		}
 		sc.cnt[d], sc.acc[d] = 0, 0
 	}
-	if len(sc.touched) > int(hi-lo)/8 {
-		for d := lo; d <= hi; d++ {
-			if sc.cnt[d] != 0 {
-				emit(d)
+	if dense {
+		cnt, acc := sc.cnt[lo:hi+1], sc.acc[lo:hi+1]
+		ft := float64(total)
+		for k, c := range cnt {
+			if c == 0 {
+				continue
 			}
+			if int(c) >= min {
+				out.docs = append(out.docs, lo+uint32(k))
+				out.scores = append(out.scores, acc[k]*float64(c)/ft)
+			}
+			cnt[k], acc[k] = 0, 0
 		}
 	} else {
 		slices.Sort(sc.touched)
