@@ -23,7 +23,7 @@ var ErrReadOnly = errors.New("indexer: index opened read-only")
 //
 // A symlink dir is resolved once: Dir returns the directory it pointed to.
 // Upsert, Delete and sessions on the returned Index fail with an error
-// wrapping ErrReadOnly (Rebuild must not be called on it). A missing or damaged index is an error
+// wrapping ErrReadOnly (Rebuild on it returns ErrReadOnly). A missing or damaged index is an error
 // wrapping ErrCorrupt; nothing is created.
 func OpenReadOnly(dir string) (*Index, error) {
 	if dir == "" {

@@ -39,7 +39,15 @@ var ErrRebuildRunning = errors.New("indexer: a rebuild is already running")
 // <dir>.old with no <dir> (put back), or the new index at <dir> with a
 // <dir>.old to drop; Open repairs each case before opening. Practices
 // written to the live index during fill are not in the rebuilt one.
+//
+// On an Index opened with OpenReadOnly, Rebuild returns an error wrapping
+// ErrReadOnly, calls nothing and writes nothing.
 func (ix *Index) Rebuild(ctx context.Context, fill func(ctx context.Context, next *Index) error) error {
+	if ix.ReadOnly() {
+		// A read-only Index has no lockKey: "<dir>.next" would land in the
+		// working directory, and the snapshot must not change anyway.
+		return fmt.Errorf("rebuild %s: %w", ix.dir, ErrReadOnly)
+	}
 	if !ix.rebuild.TryLock() {
 		return ErrRebuildRunning
 	}

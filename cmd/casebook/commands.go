@@ -96,6 +96,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
+	metricsToken, err := t.cfg.metricsToken()
+	if err != nil {
+		return err
+	}
 	log := newLogger(stderr, slog.LevelInfo)
 	ix, err := openServeIndex(t.index, readOnly)
 	if err != nil {
@@ -126,6 +130,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Version:        versionString(),
 		AdminToken:     token,
 		Jobs:           jobs,
+		MetricsToken:   metricsToken,
+		SnapshotDir:    t.cfg.Server.SnapshotDir,
 	})
 	if err != nil {
 		ln.Close()

@@ -31,11 +31,13 @@ type fileConfig struct {
 }
 
 type serverConfig struct {
-	Addr           string     `yaml:"addr"`
-	AllowedOrigins []string   `yaml:"allowed_origins"`
-	AdminTokenEnv  string     `yaml:"admin_token_env"`
-	TrustedProxies []string   `yaml:"trusted_proxies"`
-	RateLimit      *rateLimit `yaml:"rate_limit"`
+	Addr            string     `yaml:"addr"`
+	AllowedOrigins  []string   `yaml:"allowed_origins"`
+	AdminTokenEnv   string     `yaml:"admin_token_env"`
+	TrustedProxies  []string   `yaml:"trusted_proxies"`
+	RateLimit       *rateLimit `yaml:"rate_limit"`
+	MetricsTokenEnv string     `yaml:"metrics_token_env"` // "" = /metrics open
+	SnapshotDir     string     `yaml:"snapshot_dir"`      // "" = no snapshots through the admin API
 }
 
 type rateLimit struct {
@@ -196,7 +198,57 @@ func loadConfig(path string) (*fileConfig, error) {
 	if !filepath.IsAbs(cfg.Index) {
 		cfg.Index = filepath.Join(filepath.Dir(path), cfg.Index)
 	}
+	if err := resolveSnapshotDir(path, cfg); err != nil {
+		return nil, err
+	}
 	return cfg, nil
+}
+
+// resolveSnapshotDir makes server.snapshot_dir absolute (relative to the
+// file's directory, like index) and refuses one that is the index, inside
+// it, or the directory holding it: a rebuild works in <index>.next and
+// <index>.old beside the index, and a snapshot of such a name would be
+// lost to it.
+func resolveSnapshotDir(path string, cfg *fileConfig) error {
+	dir := cfg.Server.SnapshotDir
+	if dir == "" {
+		return nil
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(path), dir)
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return &configError{File: path, Key: "server.snapshot_dir", Msg: err.Error()}
+	}
+	index, err := filepath.Abs(cfg.Index)
+	if err != nil {
+		return &configError{File: path, Key: "index", Msg: err.Error()}
+	}
+	if dir == index || dir == filepath.Dir(index) || strings.HasPrefix(dir, index+string(filepath.Separator)) {
+		return &configError{File: path, Key: "server.snapshot_dir",
+			Msg: fmt.Sprintf("%s must be a directory of its own, neither the index %s, inside it, nor the directory holding it (e.g. %s)",
+				dir, index, filepath.Join(filepath.Dir(index), "snapshots"))}
+	}
+	cfg.Server.SnapshotDir = dir
+	return nil
+}
+
+// metricsToken reads the token GET /metrics wants from the environment
+// variable server.metrics_token_env names: "" when the key is absent. A
+// named variable that is empty is an error, so that a missing secret never
+// leaves /metrics open unnoticed.
+func (c *fileConfig) metricsToken() (string, error) {
+	env := c.Server.MetricsTokenEnv
+	if env == "" {
+		return "", nil
+	}
+	token := strings.TrimSpace(os.Getenv(env))
+	if token == "" {
+		return "", fmt.Errorf("server.metrics_token_env names %s, which is empty: set it to the token Prometheus sends "+
+			"(Authorization: Bearer), or remove the key to leave /metrics open", env)
+	}
+	return token, nil
 }
 
 // parseConfig decodes and validates YAML; name is used in error messages.

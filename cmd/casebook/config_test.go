@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,4 +154,103 @@ func TestCrawlerDelayDefault(t *testing.T) {
 			t.Errorf("%q: delay %v, want %v", test.yaml, got, test.want)
 		}
 	}
+}
+
+// server.snapshot_dir is relative to the file, like index, and may not be
+// where the index or a rebuild of it lives.
+func TestConfigSnapshotDir(t *testing.T) {
+	t.Setenv("CASEBOOK_INDEX", "")
+	dir := t.TempDir()
+	for _, test := range []struct {
+		name, yaml string
+		want       string // the resolved directory, or "" for an error
+		wantErr    string
+	}{
+		{"absent", "index: data/index\n", "", ""},
+		{"relative", "index: data/index\nserver: {snapshot_dir: data/snapshots}\n", filepath.Join(dir, "data", "snapshots"), ""},
+		{"absolute", "index: data/index\nserver: {snapshot_dir: /srv/snapshots}\n", "/srv/snapshots", ""},
+		{"the index", "index: data/index\nserver: {snapshot_dir: data/index}\n", "", "server.snapshot_dir"},
+		{"inside the index", "index: data/index\nserver: {snapshot_dir: data/index/snaps}\n", "", "inside"},
+		{"beside the index", "index: data/index\nserver: {snapshot_dir: data}\n", "", "directory holding it"},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			path := filepath.Join(dir, "c.yaml")
+			if err := os.WriteFile(path, []byte(test.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := loadConfig(path)
+			switch {
+			case test.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), test.wantErr) || !strings.Contains(err.Error(), "server.snapshot_dir") {
+					t.Errorf("loadConfig = %v; want an error naming server.snapshot_dir and %q", err, test.wantErr)
+				}
+			case err != nil:
+				t.Errorf("loadConfig: %v", err)
+			case cfg.Server.SnapshotDir != test.want:
+				t.Errorf("snapshot_dir = %q; want %q", cfg.Server.SnapshotDir, test.want)
+			}
+		})
+	}
+}
+
+// server.metrics_token_env puts /metrics behind a bearer token; a named
+// variable that is empty stops serve instead of leaving /metrics open.
+func TestServeMetricsToken(t *testing.T) {
+	live := filepath.Join(t.TempDir(), "live")
+	cfg := filepath.Join(t.TempDir(), "casebook.yaml")
+	if err := os.WriteFile(cfg, []byte("index: "+live+"\nserver:\n  metrics_token_env: CASEBOOK_TEST_METRICS\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CASEBOOK_TEST_METRICS", "")
+	code, _, stderr := runCmd(t, "serve", "--config", cfg, "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, "CASEBOOK_TEST_METRICS") || !strings.Contains(stderr, "empty") {
+		t.Errorf("serve with an empty metrics token variable = exit %d %q; want 1 naming CASEBOOK_TEST_METRICS", code, stderr)
+	}
+
+	t.Setenv("CASEBOOK_TEST_METRICS", "prom-s3cret")
+	base, _, _ := startCmd(t, servingURL, "serve", "--config", cfg, "--addr", "127.0.0.1:0")
+	for _, test := range []struct {
+		name, auth string
+		want       int
+	}{
+		{"no token", "", http.StatusUnauthorized},
+		{"wrong token", "Bearer guess", http.StatusUnauthorized},
+		{"the token", "Bearer prom-s3cret", http.StatusOK},
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"metrics", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if test.auth != "" {
+			req.Header.Set("Authorization", test.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != test.want {
+			t.Errorf("%s: GET /metrics = %d; want %d", test.name, resp.StatusCode, test.want)
+		}
+		if test.want == http.StatusOK && !strings.Contains(string(body), "casebook_index_documents") {
+			t.Errorf("%s: /metrics lacks casebook_index_documents:\n%.300s", test.name, body)
+		}
+	}
+	// Without the key, /metrics stays open.
+	open, _, _ := startCmd(t, servingURL, "serve", "--config", indexConfig(t, filepath.Join(t.TempDir(), "other")), "--addr", "127.0.0.1:0")
+	if code := getStatus(t, open+"metrics"); code != http.StatusOK {
+		t.Errorf("GET /metrics without metrics_token_env = %d; want 200", code)
+	}
+}
+
+func getStatus(t *testing.T, u string) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLogFormat(t *testing.T) {
@@ -59,12 +60,21 @@ func TestServeLogsAndMetrics(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.Header.Get("X-Request-ID") != "e2e-search-1" {
 		t.Errorf("search = %d, X-Request-ID %q; want 200 and the id echoed", res.StatusCode, res.Header.Get("X-Request-ID"))
 	}
-	res, err = http.Get(base + "metrics")
-	if err != nil {
-		t.Fatal(err)
+	// The server counts a request after its answer is written: the client
+	// may read the answer first, so ask /metrics until the count is there.
+	var body []byte
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		res, err = http.Get(base + "metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(body), `route="/api/v1/search"} 1`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
 	for _, want := range []string{
 		`casebook_http_requests_total{code="200",method="GET",route="/api/v1/search"} 1`,
 		`casebook_index_documents_per_source{source="icc"}`,

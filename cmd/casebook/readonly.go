@@ -33,7 +33,7 @@ func openServeIndex(dir string, readOnly bool) (*indexer.Index, error) {
 
 // serveJobs starts the crawl jobs and schedules of a writable index. A
 // read-only index gets none: no runner, no schedules, no admin token, so
-// the admin API answers 403 admin_disabled.
+// the admin API answers 403 read_only.
 func serveJobs(ctx context.Context, cfg *fileConfig, ix *indexer.Index, log *slog.Logger) (*recrawl.Runner, string, error) {
 	if ix.ReadOnly() {
 		log.Info("read-only: serving a snapshot; no crawl jobs, no schedules, admin API disabled", "index", ix.Dir())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -134,9 +135,9 @@ func TestReadOnlyReplicas(t *testing.T) {
 	}
 }
 
-// A read-only replica writes nothing: the admin API is off and the
-// snapshot directory (made read-only here, as on a read-only mount) is
-// served as is.
+// A read-only replica writes nothing: the admin API answers 403 read_only
+// (whatever the token) and the snapshot directory (made read-only here, as
+// on a read-only mount) is served as is.
 func TestReadOnlyRefusesWrites(t *testing.T) {
 	base := t.TempDir()
 	live := filepath.Join(base, "live")
@@ -158,6 +159,7 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 		{"POST", "api/v1/admin/crawls", `{"full":true}`},
 		{"GET", "api/v1/admin/crawls", ""},
 		{"GET", "api/v1/admin/sources", ""},
+		{"POST", "api/v1/admin/snapshots", `{"name":"again"}`},
 	} {
 		req, _ := http.NewRequest(test.method, r+test.path, strings.NewReader(test.body))
 		req.Header.Set("Authorization", "Bearer secret-token")
@@ -166,9 +168,13 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&e)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Errorf("%s /%s on a replica = %d; want 403", test.method, test.path, resp.StatusCode)
+		if resp.StatusCode != http.StatusForbidden || err != nil || e.Error.Code != "read_only" || !strings.Contains(e.Error.Message, "writer") {
+			t.Errorf("%s /%s on a replica = %d %+v (%v); want 403 read_only pointing to the writer", test.method, test.path, resp.StatusCode, e, err)
 		}
 	}
 	if got := searchAnswer(t, r); got.total != 3 {

@@ -65,6 +65,12 @@ func (e *apiError) Error() string {
 	case http.StatusUnauthorized:
 		return fmt.Sprintf("server refused the token (401): %s", msg)
 	case http.StatusForbidden:
+		switch e.Code {
+		case "read_only":
+			return fmt.Sprintf("the server is a read-only replica (403 read_only): %s", msg)
+		case "snapshots_disabled":
+			return fmt.Sprintf("snapshots are disabled on the server (403 snapshots_disabled): %s", msg)
+		}
 		return fmt.Sprintf("admin API disabled on the server (403): %s", msg)
 	case http.StatusConflict:
 		return fmt.Sprintf("a crawl is already running on the server (409): %s", msg)
@@ -118,23 +124,70 @@ func (c *adminClient) do(ctx context.Context, method, path string, body, out any
 	return nil
 }
 
+// newAdminClient checks --server and --token-env and reads the token.
+// timeout bounds each request (0: only ctx does).
+func newAdminClient(base, tokenEnv string, timeout time.Duration) (*adminClient, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usagef("--server %q: give the server's base URL, e.g. http://127.0.0.1:8080", base)
+	}
+	if tokenEnv == "" {
+		return nil, usagef("--server needs --token-env VAR, the environment variable holding the admin token")
+	}
+	token := os.Getenv(tokenEnv)
+	if token == "" {
+		return nil, fmt.Errorf("environment variable %s is empty: set it to the server's admin token", tokenEnv)
+	}
+	return &adminClient{base: strings.TrimRight(base, "/"), token: token, http: &http.Client{Timeout: timeout}}, nil
+}
+
+// remoteSnapshot is the answer of POST /api/v1/admin/snapshots.
+type remoteSnapshot struct {
+	Name      string `json:"name"`
+	Dir       string `json:"dir"`
+	Documents uint64 `json:"documents"`
+	Bytes     int64  `json:"bytes"`
+}
+
+// runRemoteSnapshot asks the server at base to write a snapshot of the
+// index it serves into its server.snapshot_dir under name
+// (POST /api/v1/admin/snapshots) and prints where it went. The request
+// lasts as long as the copy (no timeout but ctx: Ctrl-C gives up, and the
+// server removes the unfinished copy).
+func runRemoteSnapshot(ctx context.Context, base, tokenEnv, name string, stdout io.Writer) error {
+	c, err := newAdminClient(base, tokenEnv, 0)
+	if err != nil {
+		return err
+	}
+	var snap remoteSnapshot
+	err = c.do(ctx, http.MethodPost, "/api/v1/admin/snapshots", map[string]string{"name": name}, &snap)
+	var ae *apiError
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case "snapshot_exists":
+			return fmt.Errorf("snapshot %q exists already on the server; choose another name: %s", name, ae.Message)
+		case "invalid_parameter":
+			return fmt.Errorf("snapshot name %q refused by the server: %s", name, ae.Message)
+		case "conflict":
+			return fmt.Errorf("snapshot %q: %s", name, ae.Message)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("snapshot %q: %w", name, err)
+	}
+	printSnapshot(stdout, "snapshot "+snap.Name+" of "+c.base, snap.Dir, snap.Documents, snap.Bytes)
+	return nil
+}
+
 // runRemoteCrawl starts a crawl through the admin API of the server at
 // base (POST /api/v1/admin/crawls), follows it by polling
 // GET /api/v1/admin/crawls/{id} with a progress bar on stderr, and prints
 // the summary. When ctx ends (Ctrl-C) it cancels the job on the server.
 func runRemoteCrawl(ctx context.Context, base, tokenEnv string, sources []string, full, asJSON bool, stdout, stderr io.Writer) error {
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usagef("--server %q: give the server's base URL, e.g. http://127.0.0.1:8080", base)
+	c, err := newAdminClient(base, tokenEnv, 30*time.Second)
+	if err != nil {
+		return err
 	}
-	if tokenEnv == "" {
-		return usagef("--server needs --token-env VAR, the environment variable holding the admin token")
-	}
-	token := os.Getenv(tokenEnv)
-	if token == "" {
-		return fmt.Errorf("environment variable %s is empty: set it to the server's admin token", tokenEnv)
-	}
-	c := &adminClient{base: strings.TrimRight(base, "/"), token: token, http: &http.Client{Timeout: 30 * time.Second}}
 
 	body := struct {
 		Sources []string `json:"sources,omitempty"`

@@ -26,6 +26,7 @@ const (
 	SSEHeartbeat      = 15 * time.Second // comment line keeping an idle event stream open
 	adminPathPrefix   = "/api/v1/admin/"
 	adminDisabledText = "the admin API is disabled: set the environment variable named by server.admin_token_env to a secret token and restart casebook"
+	readOnlyText      = "this server serves a read-only snapshot: start crawls and snapshots on the writer (docs/scaling.md)"
 )
 
 // admin holds the admin API's state.
@@ -70,10 +71,16 @@ func (s *Server) corsPublic(c *gin.Context) {
 // adminAuth lets a request through only with the right bearer token. The
 // token is compared in constant time (hashes of equal length); a token in
 // the query string is refused, since URLs end up in logs and histories.
+// A server over a read-only index (a replica) answers 403 read_only first:
+// there is nothing to administer there, whatever the token.
 func (s *Server) adminAuth(c *gin.Context) {
 	a := s.admin
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "no-store")
+	if s.index != nil && s.index.ReadOnly() {
+		s.adminError(c, http.StatusForbidden, "read_only", readOnlyText)
+		return
+	}
 	if !a.enabled {
 		s.adminError(c, http.StatusForbidden, "admin_disabled", adminDisabledText)
 		return
@@ -164,25 +171,8 @@ type crawlRequest struct {
 
 func (s *Server) adminStartCrawl(c *gin.Context) error {
 	var req crawlRequest
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, MaxAdminBody)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&req)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		s.adminError(c, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body larger than %d bytes", MaxAdminBody))
+	if !s.decodeAdminBody(c, &req, `{"sources": ["icc"], "full": false}`) {
 		return nil
-	case errors.Is(err, io.EOF): // no body: every source, incremental
-	case err != nil:
-		s.adminError(c, http.StatusBadRequest, "invalid_body", "the body must be JSON like {\"sources\": [\"icc\"], \"full\": false}: "+err.Error())
-		return nil
-	}
-	if err == nil {
-		if _, err := io.Copy(io.Discard, body); errors.As(err, &tooBig) {
-			s.adminError(c, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body larger than %d bytes", MaxAdminBody))
-			return nil
-		}
 	}
 	job, err := s.admin.jobs.Submit(recrawl.Request{Sources: req.Sources, Full: req.Full, Trigger: "api"})
 	switch {
@@ -203,6 +193,32 @@ func (s *Server) adminStartCrawl(c *gin.Context) error {
 	c.Header("Location", "/api/v1/admin/crawls/"+job.ID)
 	c.JSON(http.StatusAccepted, job)
 	return nil
+}
+
+// decodeAdminBody reads the optional JSON body of an admin request into v,
+// refusing unknown fields, and answers 413 or 400 invalid_body itself
+// (then it returns false). No body leaves v as it was.
+func (s *Server) decodeAdminBody(c *gin.Context, v any, example string) bool {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, MaxAdminBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		s.adminError(c, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body larger than %d bytes", MaxAdminBody))
+		return false
+	case errors.Is(err, io.EOF): // no body
+		return true
+	case err != nil:
+		s.adminError(c, http.StatusBadRequest, "invalid_body", "the body must be JSON like "+example+": "+err.Error())
+		return false
+	}
+	if _, err := io.Copy(io.Discard, body); errors.As(err, &tooBig) {
+		s.adminError(c, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body larger than %d bytes", MaxAdminBody))
+		return false
+	}
+	return true
 }
 
 func (s *Server) adminListCrawls(c *gin.Context) error {

@@ -49,15 +49,23 @@ func (g *admGate) wrap(h http.Handler) http.Handler {
 }
 
 type admFixture struct {
-	url  string // of the casebook server
-	jobs *recrawl.Runner
-	ix   *indexer.Index
-	gate *admGate
+	url       string // of the casebook server
+	jobs      *recrawl.Runner
+	ix        *indexer.Index
+	gate      *admGate
+	snapshots string // Config.SnapshotDir
 }
 
 // newAdmFixture serves casebook over an empty index with the demo sites
-// icc and oive (behind a gate) as sources.
+// icc and oive (behind a gate) as sources, and snapshots enabled.
 func newAdmFixture(t *testing.T, token string, origins ...string) *admFixture {
+	t.Helper()
+	return newAdmFixtureSnapshots(t, filepath.Join(t.TempDir(), "snapshots"), token, origins...)
+}
+
+// newAdmFixtureSnapshots is newAdmFixture with snapshots written to
+// snapshotDir ("" = disabled).
+func newAdmFixtureSnapshots(t *testing.T, snapshotDir, token string, origins ...string) *admFixture {
 	t.Helper()
 	running, err := demo.Start(t.Context())
 	if err != nil {
@@ -99,13 +107,14 @@ func newAdmFixture(t *testing.T, token string, origins ...string) *admFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { jobs.Close() })
-	s, err := server.New(server.Config{Engine: search.New(ix), Index: ix, Logger: quiet, AdminToken: token, Jobs: jobs, AllowedOrigins: origins})
+	s, err := server.New(server.Config{Engine: search.New(ix), Index: ix, Logger: quiet, AdminToken: token, Jobs: jobs, AllowedOrigins: origins,
+		SnapshotDir: snapshotDir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
-	return &admFixture{url: hs.URL, jobs: jobs, ix: ix, gate: g}
+	return &admFixture{url: hs.URL, jobs: jobs, ix: ix, gate: g, snapshots: snapshotDir}
 }
 
 // do sends a request; headers are name, value pairs.

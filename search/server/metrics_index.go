@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/casebook-project/casebook/indexer"
@@ -17,8 +16,7 @@ import (
 const (
 	indexCountsEvery   = 5 * time.Second // at most one count of the index per this long
 	indexCountsTimeout = 5 * time.Second
-	maxSourceValues    = 1000 // series per source beyond these are summed under "other"
-	maxLangValues      = 200
+	maxValues          = 1000      // series per source or language beyond these are summed under "other" (languages are ISO 639-1 codes: fewer)
 	unknownLabel       = "unknown" // documents without a language
 	otherLabel         = "other"
 )
@@ -98,30 +96,24 @@ func (c *indexCollector) current() (*docCounts, error) {
 	return dc, nil
 }
 
-// countDocuments counts every practice by source and language in one
-// size-0 search with two term facets.
+// countDocuments counts every practice by source and language with one
+// indexer.CountBy (a size-0 search with two term facets).
 func countDocuments(ctx context.Context, ix *indexer.Index) (*docCounts, error) {
-	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
-	req.AddFacet(indexer.FieldSource, bleve.NewFacetRequest(indexer.FieldSource, maxSourceValues))
-	req.AddFacet(indexer.FieldLang, bleve.NewFacetRequest(indexer.FieldLang, maxLangValues))
-	res, err := ix.Bleve().SearchInContext(ctx, req)
+	t, err := ix.CountBy(ctx, maxValues, indexer.FieldSource, indexer.FieldLang)
 	if err != nil {
 		return nil, fmt.Errorf("count documents by source and language: %w", err)
 	}
-	dc := &docCounts{total: res.Total, bySource: map[string]float64{}, byLang: map[string]float64{}}
+	dc := &docCounts{total: t.Total, bySource: map[string]float64{}, byLang: map[string]float64{}}
 	for field, out := range map[string]map[string]float64{indexer.FieldSource: dc.bySource, indexer.FieldLang: dc.byLang} {
-		f := res.Facets[field]
-		if f == nil {
-			continue
+		vc := t.Fields[field]
+		for v, n := range vc.Values {
+			out[v] += float64(n)
 		}
-		for _, t := range f.Terms.Terms() {
-			out[t.Term] += float64(t.Count)
+		if vc.Missing > 0 {
+			out[unknownLabel] += float64(vc.Missing)
 		}
-		if f.Missing > 0 {
-			out[unknownLabel] += float64(f.Missing)
-		}
-		if f.Other > 0 {
-			out[otherLabel] += float64(f.Other)
+		if vc.Other > 0 {
+			out[otherLabel] += float64(vc.Other)
 		}
 	}
 	return dc, nil

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -474,6 +475,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	admin(http.MethodPost, "/api/v1/admin/crawls", `{"sources": ["nowhere"]}`, 400)
 	admin(http.MethodPost, "/api/v1/admin/crawls", `{"source": ["icc"]}`, 400)
 	admin(http.MethodGet, "/api/v1/admin/sources?q=%zz", "", 400)
+	admin(http.MethodPost, "/api/v1/admin/snapshots", `{"name": "nightly-1"}`, 201)
+	admin(http.MethodPost, "/api/v1/admin/snapshots", `{"name": "nightly-1"}`, 409)
+	admin(http.MethodPost, "/api/v1/admin/snapshots", `{"name": "../up"}`, 400)
+	admin(http.MethodPost, "/api/v1/admin/snapshots", `{"dir": "/tmp"}`, 400)
 	for _, target := range []string{"/api/v1/search?q=integration&ui=fr", "/api/v1/search?sort=newest&size=50", "/api/v1/facets?ui=de", "/api/v1/suggest?q=int"} {
 		if res, body := c.call(t, f.url, http.MethodGet, target, ""); res.StatusCode != 200 {
 			t.Errorf("GET %s after the crawl: %d %.200s", target, res.StatusCode, body)
@@ -507,7 +512,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	// too many wrong tokens.
 	for _, h := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", "Basic " + adminToken}} {
 		for _, op := range [][2]string{{"GET", "/api/v1/admin/crawls"}, {"POST", "/api/v1/admin/crawls"}, {"GET", "/api/v1/admin/crawls/" + job.ID},
-			{"DELETE", "/api/v1/admin/crawls/" + job.ID}, {"GET", "/api/v1/admin/crawls/" + job.ID + "/events"}, {"GET", "/api/v1/admin/sources"}} {
+			{"DELETE", "/api/v1/admin/crawls/" + job.ID}, {"GET", "/api/v1/admin/crawls/" + job.ID + "/events"}, {"GET", "/api/v1/admin/sources"},
+			{"POST", "/api/v1/admin/snapshots"}} {
 			if res, body := c.call(t, f.url, op[0], op[1], "", h...); res.StatusCode != 401 {
 				t.Errorf("%s %s with %q: %d %s; want 401", op[0], op[1], h, res.StatusCode, body)
 			}
@@ -518,16 +524,32 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 	off := newAdmFixture(t, "")
 	for _, op := range [][2]string{{"GET", "/api/v1/admin/crawls"}, {"POST", "/api/v1/admin/crawls"}, {"GET", "/api/v1/admin/crawls/x"},
-		{"DELETE", "/api/v1/admin/crawls/x"}, {"GET", "/api/v1/admin/crawls/x/events"}, {"GET", "/api/v1/admin/sources"}} {
+		{"DELETE", "/api/v1/admin/crawls/x"}, {"GET", "/api/v1/admin/crawls/x/events"}, {"GET", "/api/v1/admin/sources"},
+		{"POST", "/api/v1/admin/snapshots"}} {
 		if res, body := c.call(t, off.url, op[0], op[1], "", auth...); res.StatusCode != 403 {
 			t.Errorf("%s %s, admin disabled: %d %s; want 403", op[0], op[1], res.StatusCode, body)
+		}
+	}
+	// 403 snapshots_disabled without a snapshot directory; 403 read_only
+	// on a replica serving the snapshot taken above.
+	noSnap := newAdmFixtureSnapshots(t, "", adminToken)
+	if res, body := c.call(t, noSnap.url, http.MethodPost, "/api/v1/admin/snapshots", `{"name": "x"}`, auth...); res.StatusCode != 403 {
+		t.Errorf("snapshots disabled: %d %s; want 403", res.StatusCode, body)
+	}
+	replica := serveReadOnly(t, filepath.Join(f.snapshots, "nightly-1"), adminToken)
+	for _, op := range [][3]string{{"GET", "/api/v1/admin/crawls", ""}, {"POST", "/api/v1/admin/crawls", ""}, {"GET", "/api/v1/admin/crawls/x", ""},
+		{"DELETE", "/api/v1/admin/crawls/x", ""}, {"GET", "/api/v1/admin/crawls/x/events", ""}, {"GET", "/api/v1/admin/sources", ""},
+		{"POST", "/api/v1/admin/snapshots", `{"name": "x"}`}} {
+		if res, body := c.call(t, replica, op[0], op[1], op[2], auth...); res.StatusCode != 403 {
+			t.Errorf("%s %s on a replica: %d %s; want 403", op[0], op[1], res.StatusCode, body)
 		}
 	}
 	for i := range server.MaxBadTokens {
 		f.do(t, http.MethodGet, "/api/v1/admin/sources", "", "Authorization", fmt.Sprintf("Bearer guess%d", i))
 	}
 	for _, op := range [][2]string{{"GET", "/api/v1/admin/crawls"}, {"POST", "/api/v1/admin/crawls"}, {"GET", "/api/v1/admin/crawls/" + job.ID},
-		{"DELETE", "/api/v1/admin/crawls/" + job.ID}, {"GET", "/api/v1/admin/crawls/" + job.ID + "/events"}, {"GET", "/api/v1/admin/sources"}} {
+		{"DELETE", "/api/v1/admin/crawls/" + job.ID}, {"GET", "/api/v1/admin/crawls/" + job.ID + "/events"}, {"GET", "/api/v1/admin/sources"},
+		{"POST", "/api/v1/admin/snapshots"}} {
 		if res, body := c.call(t, f.url, op[0], op[1], "", auth...); res.StatusCode != 429 {
 			t.Errorf("%s %s after %d wrong tokens: %d %s; want 429", op[0], op[1], server.MaxBadTokens, res.StatusCode, body)
 		}

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -40,6 +41,7 @@ type Config struct {
 	RateLimit      *RateLimit      // per-client budget of the public API; nil = no limit
 	Timeouts       Timeouts        // of the http.Server run by Serve; zero fields = the defaults below
 	MetricsToken   string          // bearer token GET /metrics wants; "" = open (metrics.go)
+	SnapshotDir    string          // absolute directory POST /api/v1/admin/snapshots writes into; "" = disabled (403 snapshots_disabled)
 }
 
 // Timeouts bound the phases of a connection served by Serve. A zero field
@@ -81,18 +83,19 @@ const (
 
 // Server is the HTTP side of casebook.
 type Server struct {
-	engine  *search.Engine
-	index   *indexer.Index
-	log     *slog.Logger
-	origins map[string]bool
-	anyOrig bool
-	version string
-	pages   *template.Template
-	router  *gin.Engine
-	admin   *admin
-	limiter *clientLimiter // nil: no rate limit
-	timeout Timeouts
-	metrics *metrics
+	engine    *search.Engine
+	index     *indexer.Index
+	log       *slog.Logger
+	origins   map[string]bool
+	anyOrig   bool
+	version   string
+	pages     *template.Template
+	router    *gin.Engine
+	admin     *admin
+	limiter   *clientLimiter // nil: no rate limit
+	timeout   Timeouts
+	metrics   *metrics
+	snapshots *snapshots
 
 	stopOnce sync.Once
 	stopping chan struct{} // closed when Serve starts shutting down: event streams end
@@ -104,16 +107,23 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Engine == nil {
 		return nil, errors.New("server: no search engine")
 	}
+	if cfg.SnapshotDir != "" && !filepath.IsAbs(cfg.SnapshotDir) {
+		return nil, fmt.Errorf("server: snapshot directory %q is not an absolute path", cfg.SnapshotDir)
+	}
 	s := &Server{
-		engine:   cfg.Engine,
-		index:    cfg.Index,
-		log:      cfg.Logger,
-		origins:  map[string]bool{},
-		version:  cfg.Version,
-		admin:    newAdmin(cfg),
-		limiter:  newClientLimiter(cfg.RateLimit),
-		timeout:  cfg.Timeouts.withDefaults(),
-		stopping: make(chan struct{}),
+		engine:    cfg.Engine,
+		index:     cfg.Index,
+		log:       cfg.Logger,
+		origins:   map[string]bool{},
+		version:   cfg.Version,
+		admin:     newAdmin(cfg),
+		limiter:   newClientLimiter(cfg.RateLimit),
+		timeout:   cfg.Timeouts.withDefaults(),
+		stopping:  make(chan struct{}),
+		snapshots: &snapshots{},
+	}
+	if cfg.SnapshotDir != "" {
+		s.snapshots.dir = filepath.Clean(cfg.SnapshotDir)
 	}
 	if s.index == nil {
 		s.index = cfg.Engine.Index()
@@ -169,6 +179,7 @@ func (s *Server) routes(r *gin.Engine) {
 	adm.DELETE("/crawls/:id", s.handle(s.adminCancelCrawl))
 	adm.GET("/crawls/:id/events", s.handle(s.adminCrawlEvents))
 	adm.GET("/sources", s.handle(s.adminSources))
+	adm.POST("/snapshots", s.handle(s.adminSnapshot))
 
 	r.GET("/healthz", s.handle(s.healthz))
 	r.GET("/readyz", s.handle(s.readyz))
