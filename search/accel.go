@@ -130,6 +130,9 @@ func (e *Engine) buildMem(ctx context.Context) (*memindex.Index, error) {
 		return nil, err
 	}
 	if fresh {
+		st := built.Stats()
+		e.logger().Info("in-memory index: copied", "practices", st.Documents, "terms", st.Terms,
+			"postings", st.Postings, "positions", st.Positions, "postings_mb", st.Bytes>>20)
 		// The copy read every page of the index files; searches now read
 		// them only to load the documents of a page of hits.
 		if n, err := releaseMapped(e.ix.Dir()); err != nil {

@@ -287,6 +287,7 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms, norm: make([]float32, b.ix.n)}
 	slices.Sort(tf.sorted)
 	var tfd index.TermFieldDoc
+	var ps []uint16
 	for i, term := range terms {
 		if i%2048 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -300,7 +301,7 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 		p := &posting{}
 		cnt := tr.Count()
 		p.docs = make([]uint32, 0, cnt)
-		p.posOff = make([]uint32, 1, cnt+1)
+		p.freq = make([]uint8, 0, cnt)
 		for {
 			got, err := tr.Next(tfd.Reset())
 			if err != nil {
@@ -319,12 +320,12 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 				return nil, fmt.Errorf("%w: %s:%s has frequency %d and %d positions", ErrUnsupported, field, term, got.Freq, len(got.Vectors))
 			}
 			d := b.dense[in]
-			p.docs = append(p.docs, d)
 			tf.norm[d] = float32(got.Norm)
+			ps = ps[:0]
 			for _, v := range got.Vectors {
-				p.pos = append(p.pos, uint16(min(v.Pos, math.MaxUint16)))
+				ps = append(ps, uint16(min(v.Pos, math.MaxUint16)))
 			}
-			p.posOff = append(p.posOff, uint32(len(p.pos)))
+			p.add(d, ps)
 		}
 		tr.Close()
 		if len(p.docs) == 0 {
@@ -336,6 +337,7 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 		}
 		if cap(p.docs) > len(p.docs) { // Bleve counted deleted documents
 			p.docs = slices.Clone(p.docs)
+			p.freq = slices.Clone(p.freq)
 		}
 		tf.terms[term] = p
 	}
@@ -358,13 +360,11 @@ func sortPosting(p *posting) {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(a, c int) int { return int(p.docs[a]) - int(p.docs[c]) })
-	q := &posting{posOff: []uint32{0}}
+	q := &posting{}
 	for _, i := range idx {
-		q.docs = append(q.docs, p.docs[i])
 		ps := slices.Clone(p.positions(i))
 		slices.Sort(ps)
-		q.pos = append(q.pos, ps...)
-		q.posOff = append(q.posOff, uint32(len(q.pos)))
+		q.add(p.docs[i], ps)
 	}
 	*p = *q
 }

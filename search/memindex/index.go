@@ -68,18 +68,62 @@ type textField struct {
 
 // posting lists the documents holding a term and its positions in each.
 // The number of positions is the term's frequency in the document.
+//
+// Most terms occur once in a field, so a frequency takes a byte and the
+// start of a document's positions is found from the start of its block of
+// postingBlock documents plus the frequencies before it in the block.
 type posting struct {
-	docs   []uint32 // ascending
-	posOff []uint32 // positions of docs[i]: pos[posOff[i]:posOff[i+1]]
-	pos    []uint16 // 1-based, as Bleve counts them; longer fields saturate
+	docs []uint32         // ascending
+	freq []uint8          // positions of docs[i]; freqEscape: in big
+	big  map[int32]uint32 // frequencies of freqEscape and more, by i (nil almost always)
+	blk  []uint32         // blk[b]: index in pos of the first position of docs[b*postingBlock]
+	pos  []uint16         // 1-based, as Bleve counts them; longer fields saturate
 }
 
-func (p *posting) positions(i int) []uint16 { return p.pos[p.posOff[i]:p.posOff[i+1]] }
+const (
+	postingBlock = 64
+	freqEscape   = math.MaxUint8
+)
+
+// add appends document d with its positions ps.
+func (p *posting) add(d uint32, ps []uint16) {
+	if len(p.docs)%postingBlock == 0 {
+		p.blk = append(p.blk, uint32(len(p.pos)))
+	}
+	if len(ps) >= freqEscape {
+		if p.big == nil {
+			p.big = map[int32]uint32{}
+		}
+		p.big[int32(len(p.docs))] = uint32(len(ps))
+		p.freq = append(p.freq, freqEscape)
+	} else {
+		p.freq = append(p.freq, uint8(len(ps)))
+	}
+	p.docs = append(p.docs, d)
+	p.pos = append(p.pos, ps...)
+}
+
+// freqOf is the frequency of the term in docs[i].
+func (p *posting) freqOf(i int) uint32 {
+	if f := p.freq[i]; f != freqEscape {
+		return uint32(f)
+	}
+	return p.big[int32(i)]
+}
+
+// positions returns the positions of the term in docs[i].
+func (p *posting) positions(i int) []uint16 {
+	off := p.blk[i/postingBlock]
+	for j := i &^ (postingBlock - 1); j < i; j++ {
+		off += p.freqOf(j)
+	}
+	return p.pos[off : off+p.freqOf(i)]
+}
 
 // weight is the per-document part of the term's score, sqrt(freq) × norm,
 // rounded to float32 as Bleve's scorer sees the stored norm.
 func (p *posting) weight(i int, norm []float32) float32 {
-	freq := p.posOff[i+1] - p.posOff[i]
+	freq := p.freqOf(i)
 	var sq float64
 	if freq < uint32(len(sqrtTable)) {
 		sq = sqrtTable[freq]
