@@ -42,6 +42,7 @@ type Engine struct {
 	results resultCache
 	docs    docCache
 	noCache bool
+	pages   pageRelease // the index files' pages read to load practices
 }
 
 // New returns an Engine over ix.

@@ -42,6 +42,7 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, pq Query, col *colla
 			docs[h.ID] = p
 			e.docs.put(gen, h.ID, p)
 		}
+		e.pages.loaded(e, len(res.Hits))
 	}
 	hl := newHighlights(idx, pq)
 	for _, m := range col.page {
