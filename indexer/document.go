@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	jsonv2 "github.com/go-json-experiment/json"
 	"strconv"
 	"strings"
 )
@@ -116,7 +117,7 @@ func DecodeStored(fields map[string]interface{}) (Practice, error) {
 		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
 	}
 	var p Practice
-	if err := json.Unmarshal(raw, &p); err != nil {
+	if err := jsonv2.Unmarshal(raw, &p); err != nil {
 		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
 	}
 	return p, nil

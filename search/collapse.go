@@ -20,6 +20,8 @@ type member struct {
 	id    string
 	lang  string
 	score float64
+	doc   uint32 // number in the in-memory copy, when mem is set
+	mem   bool
 }
 
 type group struct {

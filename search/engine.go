@@ -186,7 +186,7 @@ func (e *Engine) searchBleve(ctx context.Context, p *plan, r Request, fuzzy bool
 	if own.err != nil {
 		return nil, own.err
 	}
-	hits, err := e.hits(ctx, idx, pq, col, r)
+	hits, err := e.hits(ctx, idx, nil, pq, col, r)
 	if err != nil {
 		return nil, err
 	}

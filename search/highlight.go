@@ -212,6 +212,24 @@ func (h *highlighter) matches(term string) bool {
 	return m
 }
 
+// mayMatch reports whether document d of the in-memory copy may hold one
+// of h's terms (words or phrase words) in field.
+func (h *highlighter) mayMatch(m *memindex.Index, field string, d uint32) bool {
+	for _, t := range h.exact {
+		if m.MayHold(field, t, d) {
+			return true
+		}
+	}
+	for _, p := range h.phrases {
+		for _, t := range p {
+			if m.MayHold(field, t, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // nearTerm is a query term whose near spellings are marked too.
 type nearTerm struct {
 	term  string

@@ -2,17 +2,17 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search/memindex"
 )
 
 // hits loads the stored practices of the page's representatives and turns
 // them into hits with highlights.
-func (e *Engine) hits(ctx context.Context, idx bleve.Index, pq Query, col *collapsed, r Request) ([]Hit, error) {
+func (e *Engine) hits(ctx context.Context, idx bleve.Index, mem *memindex.Index, pq Query, col *collapsed, r Request) ([]Hit, error) {
 	out := []Hit{}
 	if len(col.page) == 0 {
 		return out, nil
@@ -28,23 +28,18 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, pq Query, col *colla
 		}
 	}
 	if len(ids) > 0 {
-		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-		req.Fields = []string{indexer.FieldDoc}
-		res, err := idx.SearchInContext(ctx, req)
+		loaded, err := e.ix.GetMany(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
-		for _, h := range res.Hits {
-			p, err := indexer.DecodeStored(h.Fields)
-			if err != nil {
-				return nil, fmt.Errorf("decode %s: %w", h.ID, err)
-			}
-			docs[h.ID] = p
-			e.docs.put(gen, h.ID, p)
+		for id, p := range loaded {
+			docs[id] = p
+			e.docs.put(gen, id, p)
 		}
-		e.pages.loaded(e, len(res.Hits))
+		e.pages.loaded(e, len(loaded))
 	}
 	hl := newHighlights(idx, pq)
+	hl.mem = mem
 	for _, m := range col.page {
 		p, ok := docs[m.id]
 		if !ok {
@@ -55,7 +50,7 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, pq Query, col *colla
 		if math.IsNaN(h.Score) || math.IsInf(h.Score, 0) {
 			h.Score = 0
 		}
-		h.TitleHTML, h.SnippetHTML = hl.render(p)
+		h.TitleHTML, h.SnippetHTML = hl.render(p, m)
 		out = append(out, h)
 	}
 	return out, nil
@@ -108,6 +103,7 @@ type highlights struct {
 	idx   bleve.Index
 	pq    Query
 	cache map[string]*highlighter
+	mem   *memindex.Index // when set, fields without any query term are not scanned
 }
 
 func newHighlights(idx bleve.Index, pq Query) *highlights {
@@ -126,15 +122,30 @@ func (hs *highlights) get(field string) *highlighter {
 	return h
 }
 
+// spans marks field's text of the practice of member m. A field in which
+// the in-memory copy shows none of the query's terms has nothing to mark
+// and is not scanned (most hits found through another language's forms
+// of a word) — unless near spellings are marked, which the copy cannot
+// rule out this way.
+func (hs *highlights) spans(field, text string, m member) []span {
+	h := hs.get(field)
+	if h == nil || text == "" {
+		return nil
+	}
+	if hs.mem != nil && m.mem && len(h.fuzzy) == 0 && !h.mayMatch(hs.mem, field, m.doc) {
+		return nil
+	}
+	return h.spans(text)
+}
+
 // render returns title_html and snippet_html for p: the title with marks,
 // and about SnippetLength characters of the summary or body around the best
 // match (the summary, else the body start, when nothing matches).
-func (hs *highlights) render(p indexer.Practice) (titleHTML, snippetHTML string) {
-	title := hs.get(indexer.TextField("title", p.Lang))
-	titleHTML = markAll(p.Title, title.spans(p.Title))
+func (hs *highlights) render(p indexer.Practice, m member) (titleHTML, snippetHTML string) {
+	titleHTML = markAll(p.Title, hs.spans(indexer.TextField("title", p.Lang), p.Title, m))
 
-	sumSpans := hs.get(indexer.TextField("summary", p.Lang)).spans(p.Summary)
-	bodySpans := hs.get(indexer.TextField("body", p.Lang)).spans(p.Body)
+	sumSpans := hs.spans(indexer.TextField("summary", p.Lang), p.Summary, m)
+	bodySpans := hs.spans(indexer.TextField("body", p.Lang), p.Body, m)
 	switch {
 	case distinct(p.Body, bodySpans) > distinct(p.Summary, sumSpans):
 		snippetHTML = snippet(p.Body, bodySpans)

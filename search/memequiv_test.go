@@ -61,6 +61,17 @@ func TestMemIndexAgreesWithBleve(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %s: Bleve: %v", q.ID, v.name, err)
 			}
+			// The page and snippet marks must be the same too: the copy
+			// skips scanning fields it knows hold none of the words.
+			if len(got.Hits) == len(want.Hits) {
+				for i := range got.Hits {
+					g, w := got.Hits[i], want.Hits[i]
+					if g.ID == w.ID && (g.TitleHTML != w.TitleHTML || g.SnippetHTML != w.SnippetHTML) {
+						t.Errorf("%s %q (%s): %s highlighted differently\n  memory %q / %q\n  Bleve  %q / %q",
+							q.ID, q.Q, v.name, g.ID, g.TitleHTML, g.SnippetHTML, w.TitleHTML, w.SnippetHTML)
+					}
+				}
+			}
 			if diff := compareResults(got, want); diff != "" {
 				differ++
 				t.Logf("%s %q (%s): memory and Bleve differ: %s", q.ID, q.Q, v.name, diff)

@@ -82,9 +82,9 @@ func (e *Engine) searchMem(ctx context.Context, m *memindex.Index, p *plan, r Re
 	page, groups := m.Collapse(&matched, order, (r.Page-1)*r.Size, r.Page*r.Size, r.UI)
 	col := &collapsed{total: uint64(groups)}
 	for _, pm := range page {
-		col.page = append(col.page, member{id: pm.ID, lang: pm.Lang, score: pm.Score})
+		col.page = append(col.page, member{id: pm.ID, lang: pm.Lang, score: pm.Score, doc: pm.Doc, mem: true})
 	}
-	hits, err := e.hits(ctx, e.ix.Bleve(), p.pq, col, r)
+	hits, err := e.hits(ctx, e.ix.Bleve(), m, p.pq, col, r)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ const (
 // Member is a document chosen to represent its translation group.
 type Member struct {
 	ID    string
+	Doc   uint32 // its number in the in-memory copy
 	Lang  string
 	Score float64
 }
@@ -113,7 +114,7 @@ func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (pag
 				lang = langs.values[vs[0]]
 			}
 		}
-		page = append(page, Member{ID: ix.ids[pd], Lang: lang, Score: m.Score(pick)})
+		page = append(page, Member{ID: ix.ids[pd], Doc: pd, Lang: lang, Score: m.Score(pick)})
 	}
 	return page, groups
 }

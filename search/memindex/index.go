@@ -159,6 +159,21 @@ type keyword struct {
 // Values returns the value numbers of document d.
 func (k *keyword) valuesOf(d uint32) []uint32 { return k.vals[k.off[d]:k.off[d+1]] }
 
+// MayHold reports whether document d may hold term in a text field: false
+// only when the copy has the field and d does not hold the term in it.
+func (ix *Index) MayHold(field, term string, d uint32) bool {
+	f := ix.text[field]
+	if f == nil {
+		return true
+	}
+	p := f.terms[term]
+	if p == nil {
+		return false
+	}
+	_, found := slices.BinarySearch(p.docs, d)
+	return found
+}
+
 // prefixRange returns the sorted terms starting with prefix.
 func (f *textField) prefixRange(prefix string) []string {
 	lo, _ := slices.BinarySearch(f.sorted, prefix)
