@@ -118,7 +118,8 @@ func facetValues(facet string, counts []memindex.Count, r Request) []FacetValue 
 		out[i].Label = FacetLabel(facet, out[i].Value, r.UI)
 		out[i].Selected = selected(facet, out[i].Value, r)
 	}
-	coll := collate.New(language.Make(r.UI), collate.IgnoreCase, collate.IgnoreDiacritics)
+	coll := collators.get(r.UI)
+	defer collators.put(r.UI, coll)
 	slices.SortStableFunc(out, func(a, b FacetValue) int {
 		if a.Count != b.Count {
 			return b.Count - a.Count
@@ -160,3 +161,31 @@ func FacetLabel(facet, value, ui string) string {
 	}
 	return l
 }
+
+// collators lends label collators per interface language: making one costs
+// more than sorting a facet, and one may not be used by two searches at
+// once.
+var collators = &collatorPools{pools: map[string]*sync.Pool{}}
+
+type collatorPools struct {
+	mu    sync.Mutex
+	pools map[string]*sync.Pool
+}
+
+func (c *collatorPools) pool(ui string) *sync.Pool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.pools[ui]
+	if p == nil {
+		tag := language.Make(ui)
+		p = &sync.Pool{New: func() any { return collate.New(tag, collate.IgnoreCase, collate.IgnoreDiacritics) }}
+		if len(c.pools) < 16 { // requests name en, fr or de; a Go caller could name any
+			c.pools[ui] = p
+		}
+	}
+	return p
+}
+
+func (c *collatorPools) get(ui string) *collate.Collator { return c.pool(ui).Get().(*collate.Collator) }
+
+func (c *collatorPools) put(ui string, coll *collate.Collator) { c.pool(ui).Put(coll) }
