@@ -123,16 +123,19 @@ func (ix *Index) Collapse(m *Matches, order Order, from, to int, ui string) (pag
 // order, best first.
 func (ix *Index) topDocs(m *Matches, order Order, k int, out []int) []int {
 	h := &rankHeap{ix: ix, m: m, order: order, idx: out}
-	scores := m.scores
-	if order != ByScore {
-		scores = nil
+	// By score, a match scoring below the worst kept is dropped with one
+	// comparison (of the compact scores of a kept part when m is one: a
+	// positive factor keeps their order).
+	f64, f32 := m.scores, m.s32
+	if order != ByScore || (f64 == nil && m.factor <= 0) {
+		f64, f32 = nil, nil
 	}
 	for i := range m.docs {
 		if h.Len() < k {
 			heap.Push(h, i)
 			continue
 		}
-		if scores != nil && scores[i] < scores[h.idx[0]] {
+		if f64 != nil && f64[i] < f64[h.idx[0]] || f64 == nil && f32 != nil && f32[i] < f32[h.idx[0]] {
 			continue // ranks after the worst kept
 		}
 		if ix.less(m, order, i, h.idx[0]) {

@@ -17,13 +17,13 @@ type Keyed struct {
 }
 
 // PartCacheBytes bounds the memory the matches of keyed parts may take in
-// one index copy (12 bytes per matching document: its number and score).
-// The least recently used parts are dropped first. A broad word matches
-// most of the index, so at 100,000 practices 96 MiB keeps about a hundred
-// of the most frequent words.
-var PartCacheBytes = 96 << 20
+// one index copy (8 bytes per matching document: its number and its score
+// as a float32). The least recently used parts are dropped first. A broad
+// word matches most of the index, so at 100,000 practices 64 MiB keeps
+// about a hundred and fifty of the most frequent words.
+var PartCacheBytes = 64 << 20
 
-const bytesPerMatch = 12
+const bytesPerMatch = 8
 
 // partCache holds the matches of keyed parts, least recently used first
 // out, within PartCacheBytes.
@@ -83,8 +83,9 @@ func (e *evaluator) keyed(k Keyed) (Matches, error) {
 	if err != nil {
 		return Matches{}, err
 	}
-	m.materialise()
-	m.own = false // shared by every query with this part from now on
+	// Kept compact; this query scores with the kept form too, so that a
+	// search answers the same whether its parts were cached or not.
+	m = m.compact()
 	e.ix.parts.put(k.Key, m)
 	return m, nil
 }

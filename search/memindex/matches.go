@@ -5,7 +5,8 @@ import "slices"
 // Matches are the documents a query matches, ascending, with their scores.
 type Matches struct {
 	docs   []uint32
-	scores []float64 // nil: the score of docs[i] is post.weight(i, norm) × factor
+	scores []float64 // nil: the score of docs[i] is s32[i] × factor, or post.weight(i, norm) × factor
+	s32    []float32 // the compact scores of a kept part (see Keyed)
 	post   *posting
 	norm   []float32
 	factor float64
@@ -23,6 +24,9 @@ func (m *Matches) Score(i int) float64 {
 	if m.scores != nil {
 		return m.scores[i]
 	}
+	if m.s32 != nil {
+		return float64(m.s32[i]) * m.factor
+	}
 	return float64(m.post.weight(i, m.norm)) * m.factor
 }
 
@@ -33,9 +37,20 @@ func (m *Matches) materialise() {
 	}
 	s := make([]float64, len(m.docs))
 	for i := range s {
-		s[i] = float64(m.post.weight(i, m.norm)) * m.factor
+		s[i] = m.Score(i)
 	}
-	m.scores, m.post, m.norm = s, nil, nil
+	m.scores, m.s32, m.post, m.norm = s, nil, nil, nil
+}
+
+// compact returns m with its scores rounded to float32, the form the part
+// cache keeps (8 bytes a match instead of 12).
+func (m Matches) compact() Matches {
+	m.materialise()
+	s := make([]float32, len(m.scores))
+	for i, v := range m.scores {
+		s[i] = float32(v)
+	}
+	return Matches{docs: m.docs, s32: s, factor: 1}
 }
 
 // scaled returns m with every score multiplied by f.
@@ -142,6 +157,12 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 			for i, d := range c.docs {
 				sc.cnt[d]++
 				sc.acc[d] += c.scores[i]
+			}
+		case dense && c.s32 != nil:
+			f := c.factor
+			for i, d := range c.docs {
+				sc.cnt[d]++
+				sc.acc[d] += float64(c.s32[i]) * f
 			}
 		case dense:
 			for i, d := range c.docs {
