@@ -60,10 +60,10 @@ func AnalyzerFor(lang string) string {
 // parts are normalised and stemmed like whole words (decompound.go); the
 // last filter drops what became a repeat at one position.
 var analyzerPipelines = map[string][]string{
-	AnalyzerEN: {en.PossessiveName, lowercase.Name, en.StopName, FoldFilterName, porter.Name},
-	AnalyzerFR: {lowercase.Name, fr.ElisionName, fr.StopName, fr.LightStemmerName, FoldFilterName},
-	AnalyzerDE: {lowercase.Name, de.StopName, DecompoundFilterName, SubwordFilterName, de.NormalizeName, de.LightStemmerName, FoldFilterName, DedupeFilterName},
-	AnalyzerXX: {lowercase.Name, FoldFilterName},
+	AnalyzerEN: {en.PossessiveName, lowercase.Name, en.StopName, FoldFilterName, porter.Name, NoOffsetsFilterName},
+	AnalyzerFR: {lowercase.Name, fr.ElisionName, fr.StopName, fr.LightStemmerName, FoldFilterName, NoOffsetsFilterName},
+	AnalyzerDE: {lowercase.Name, de.StopName, DecompoundFilterName, SubwordFilterName, de.NormalizeName, de.LightStemmerName, FoldFilterName, DedupeFilterName, NoOffsetsFilterName},
+	AnalyzerXX: {lowercase.Name, FoldFilterName, NoOffsetsFilterName},
 }
 
 // addAnalyzers defines the custom analyzers on im, with the German word
@@ -115,8 +115,32 @@ func isASCII(b []byte) bool {
 	return true
 }
 
+// NoOffsetsFilterName names the last filter of every analyzer: it sets each
+// token's byte offsets to 0. Bleve keeps a token's position, start and end
+// with the postings of a field with term vectors; casebook reads only the
+// position (phrases, proximity, the in-memory copy) and marks highlights
+// from the stored text, so the offsets were two varints of two bytes per
+// word occurrence for nothing. Zero takes one byte each.
+const NoOffsetsFilterName = "casebook_no_offsets"
+
+type noOffsetsFilter struct{}
+
+func (noOffsetsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		tok.Start, tok.End = 0, 0
+	}
+	return input
+}
+
 func init() {
-	err := registry.RegisterTokenFilter(FoldFilterName,
+	err := registry.RegisterTokenFilter(NoOffsetsFilterName,
+		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+			return noOffsetsFilter{}, nil
+		})
+	if err != nil {
+		panic(err)
+	}
+	err = registry.RegisterTokenFilter(FoldFilterName,
 		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 			return foldFilter{f: asciifolding.New()}, nil
 		})

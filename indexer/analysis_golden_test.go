@@ -11,7 +11,8 @@ import (
 
 // TestAnalyzersGolden runs every text analyzer over every file of
 // testdata/analysis (demo pages in en, fr and de and a file of edge cases)
-// and compares the token stream (term, position, start, end) with
+// and compares the token stream (term, position, start, end — the offsets
+// are 0 since casebook_no_offsets ends every analyzer) with
 // testdata/analysis/<file>.golden. Indexes built earlier and the search
 // accelerator rely on these streams staying exactly the same; run with
 // -update only when a change of analysis is intended.
