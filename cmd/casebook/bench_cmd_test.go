@@ -80,8 +80,8 @@ func TestBenchCommand(t *testing.T) {
 			t.Errorf("%s = %v, want > 0", name, v)
 		}
 	}
-	if runtimeHasProc() && (f.RSSMB == nil || *f.RSSMB <= 0) {
-		t.Errorf("RSS = %v, want a positive figure on Linux", f.RSSMB)
+	if runtimeHasProc() && (f.RSSMB == nil || *f.RSSMB <= 0 || f.RSSMaxMB == nil || *f.RSSMaxMB < *f.RSSMB) {
+		t.Errorf("RSS median %v, max %v; want positive figures on Linux, the max at least the median", f.RSSMB, f.RSSMaxMB)
 	}
 	if f.ZeroHitQueries >= 40 {
 		t.Errorf("all %d queries found nothing", f.ZeroHitQueries)

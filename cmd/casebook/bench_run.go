@@ -75,7 +75,8 @@ type benchFigures struct {
 	HTTPReqPerS    float64  `json:"http_req_per_s"`
 	HTTPClients    int      `json:"http_clients"`
 	HTTPAnswers200 int      `json:"http_200"` // answers checked: 200, hits and every facet (warm-up included)
-	RSSMB          *float64 `json:"rss_mb"`   // nil where /proc/self/status has no VmRSS
+	RSSMB          *float64 `json:"rss_mb"`     // median resident memory during the timed HTTP passes; nil where /proc/self/status has no VmRSS
+	RSSMaxMB       *float64 `json:"rss_max_mb"` // the highest sample
 	Bleve          latency  `json:"bleve"`
 	BleveHighlight latency  `json:"bleve_highlight"`
 	ZeroHitQueries int      `json:"zero_hit_queries"`       // casebook found nothing
@@ -341,6 +342,9 @@ func benchHTTP(ctx context.Context, s benchSettings, eng *search.Engine, ix *ind
 	if _, _, err := httpPass(ctx, urls, get); err != nil { // warm-up
 		return err
 	}
+	// Resident memory while serving: sampled through the timed passes (a
+	// single reading lands anywhere between two garbage collections).
+	samples := sampleRSS(sctx, 50*time.Millisecond)
 	var all []time.Duration
 	var wall time.Duration
 	for range s.Passes {
@@ -353,10 +357,12 @@ func benchHTTP(ctx context.Context, s benchSettings, eng *search.Engine, ix *ind
 	}
 	f.HTTP = distribution(all)
 	f.HTTPReqPerS = float64(len(all)) / wall.Seconds()
-	if rss, err := vmRSS(); err == nil {
-		f.RSSMB = &rss
+	if rss := samples(); len(rss) > 0 {
+		slices.Sort(rss)
+		med, top := rss[len(rss)/2], rss[len(rss)-1]
+		f.RSSMB, f.RSSMaxMB = &med, &top
 	} else {
-		s.Log.Info("resident memory not measured", "err", err)
+		s.Log.Info("resident memory not measured: no VmRSS in /proc/self/status")
 	}
 	select {
 	case err := <-served:
@@ -486,6 +492,34 @@ func dirSize(dir string) (int64, error) {
 		return 0, fmt.Errorf("size of %s: %w", dir, err)
 	}
 	return total, nil
+}
+
+// sampleRSS reads the resident memory every interval until the returned
+// function is called, which returns the samples in MB (none where the
+// system does not tell).
+func sampleRSS(ctx context.Context, interval time.Duration) func() []float64 {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan []float64)
+	go func() {
+		var out []float64
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			if rss, err := vmRSS(); err == nil {
+				out = append(out, rss)
+			}
+			select {
+			case <-ctx.Done():
+				done <- out
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() []float64 {
+		cancel()
+		return <-done
+	}
 }
 
 // vmRSS reads the resident set size of this process in MB (Linux only).
