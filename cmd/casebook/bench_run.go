@@ -74,7 +74,7 @@ type benchFigures struct {
 	HTTP           latency  `json:"http"`
 	HTTPReqPerS    float64  `json:"http_req_per_s"`
 	HTTPClients    int      `json:"http_clients"`
-	HTTPAnswers200 int      `json:"http_200"` // answers checked: 200, hits and every facet (warm-up included)
+	HTTPAnswers200 int      `json:"http_200"`   // answers checked: 200, hits and every facet (warm-up included)
 	RSSMB          *float64 `json:"rss_mb"`     // median resident memory during the timed HTTP passes; nil where /proc/self/status has no VmRSS
 	RSSMaxMB       *float64 `json:"rss_max_mb"` // the highest sample
 	Bleve          latency  `json:"bleve"`
