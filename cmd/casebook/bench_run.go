@@ -248,6 +248,10 @@ func writeCorpus(ctx context.Context, file string, n int, seed int64) error {
 // the way `casebook import` does, and closes it: the time returned runs
 // from opening the file until the index is flushed and closed.
 func benchImport(ctx context.Context, corpus, dir string, want int) (float64, error) {
+	prev := debug.SetGCPercent(-1) // read the setting (and put it back at once)
+	debug.SetGCPercent(prev)
+	tuneImportGC() // as `casebook import` does
+	defer debug.SetGCPercent(prev)
 	start := time.Now()
 	in, err := os.Open(corpus)
 	if err != nil {

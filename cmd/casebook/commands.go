@@ -273,6 +273,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer ix.Close()
+	tuneImportGC()
 	bad := 0
 	n, err := indexer.ImportJSONL(ctx, ix, in, func(line int, err error) {
 		bad++
