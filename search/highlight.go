@@ -213,10 +213,15 @@ func (h *highlighter) matches(term string) bool {
 }
 
 // mayMatch reports whether document d of the in-memory copy may hold one
-// of h's terms (words or phrase words) in field.
+// of h's terms (words, their near spellings, phrase words) in field.
 func (h *highlighter) mayMatch(m *memindex.Index, field string, d uint32) bool {
 	for _, t := range h.exact {
 		if m.MayHold(field, t, d) {
+			return true
+		}
+	}
+	for _, f := range h.fuzzy {
+		if m.MayHoldNear(field, f.term, f.dist, d) {
 			return true
 		}
 	}

@@ -123,16 +123,15 @@ func (hs *highlights) get(field string) *highlighter {
 }
 
 // spans marks field's text of the practice of member m. A field in which
-// the in-memory copy shows none of the query's terms has nothing to mark
-// and is not scanned (most hits found through another language's forms
-// of a word) — unless near spellings are marked, which the copy cannot
-// rule out this way.
+// the in-memory copy shows none of the query's terms nor their near
+// spellings has nothing to mark and is not scanned (most hits found
+// through another language's forms of a word).
 func (hs *highlights) spans(field, text string, m member) []span {
 	h := hs.get(field)
 	if h == nil || text == "" {
 		return nil
 	}
-	if hs.mem != nil && m.mem && len(h.fuzzy) == 0 && !h.mayMatch(hs.mem, field, m.doc) {
+	if hs.mem != nil && m.mem && !h.mayMatch(hs.mem, field, m.doc) {
 		return nil
 	}
 	return h.spans(text)

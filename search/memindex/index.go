@@ -174,6 +174,26 @@ func (ix *Index) MayHold(field, term string, d uint32) bool {
 	return found
 }
 
+// MayHoldNear reports whether document d may hold, in a text field, a term
+// within edit distance dist of term that shares its first letter (the
+// candidates of Bleve's fuzzy search with prefix 1): false only when the
+// copy has the field, can list the candidates, and d holds none of them.
+func (ix *Index) MayHoldNear(field, term string, dist int, d uint32) bool {
+	if ix.text[field] == nil {
+		return true
+	}
+	cands, err := ix.fuzzyCandidates(field, term, dist, 1)
+	if err != nil {
+		return true // too many to list
+	}
+	for _, c := range cands {
+		if ix.MayHold(field, c.term, d) {
+			return true
+		}
+	}
+	return false
+}
+
 // prefixRange returns the sorted terms starting with prefix.
 func (f *textField) prefixRange(prefix string) []string {
 	lo, _ := slices.BinarySearch(f.sorted, prefix)
