@@ -56,18 +56,9 @@ type Facet struct {
 	Size  int // values returned at most; 0: all
 }
 
-// Counts counts the values of a keyword field over the matches and returns
-// the size most frequent, by count and then value (as Bleve's term facets).
-func (ix *Index) Counts(field string, m *Matches, size int) []Count {
-	return ix.FacetCounts(m, []Facet{{Field: field, Size: size}})[0]
-}
-
-// YearCounts counts the years (above 0) of the matches.
-func (ix *Index) YearCounts(m *Matches, size int) []Count {
-	return ix.FacetCounts(m, []Facet{{Year: true, Size: size}})[0]
-}
-
-// FacetCounts counts every facet of fs over the matches, in order.
+// FacetCounts counts every facet of fs over the matches, in order: the size
+// most frequent values of each, by count and then value (as Bleve's term
+// facets).
 //
 // A broad query matches most of the index: then the documents it leaves
 // out are listed once and taken from each facet's totals over the whole

@@ -60,7 +60,7 @@ func TestCountsByComplementEqualDirect(t *testing.T) {
 			// Whichever way FacetCounts picks, and each way forced.
 			vb := ix.keywords[field].bits(n)
 			for way, got := range map[string][]Count{
-				"chosen":              ix.Counts(field, &m, 0),
+				"chosen":              ix.FacetCounts(&m, []Facet{{Field: field}})[0],
 				"walk":                ix.keywordCounts(field, m.docs, false, 0),
 				"walk the complement": ix.keywordCounts(field, rest, true, 0),
 				"bits":                vb.counts(in, false, 0),
@@ -71,7 +71,7 @@ func TestCountsByComplementEqualDirect(t *testing.T) {
 				}
 			}
 		}
-		got := fmt.Sprint(ix.YearCounts(&m, 0))
+		got := fmt.Sprint(ix.FacetCounts(&m, []Facet{{Year: true}})[0])
 		yc := map[int32]int{}
 		for _, d := range m.docs {
 			if years[d] > 0 {

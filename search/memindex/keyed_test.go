@@ -70,7 +70,7 @@ func TestYearCounts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := &Index{n: len(tc.years), year: tc.years}
 			m := matchesOf(len(tc.years))
-			got := fmt.Sprint(ix.YearCounts(&m, 10))
+			got := fmt.Sprint(ix.FacetCounts(&m, []Facet{{Year: true, Size: 10}})[0])
 			if got == "[]" && tc.want == "[]" {
 				return
 			}

@@ -89,9 +89,8 @@ func (s Set) addAll(docs []uint32) {
 	}
 }
 
-// Filter keeps the matches in every set (nil sets are ignored).
-func (m Matches) Filter(sets ...Set) Matches { return m.filter(nil, sets) }
-
+// filter keeps the matches in every set (nil sets are ignored), in a
+// buffer lent by a (allocated when a is nil).
 func (m Matches) filter(a *Arena, sets []Set) Matches {
 	var active []Set
 	for _, s := range sets {
