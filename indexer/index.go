@@ -72,6 +72,11 @@ var openDirs = struct {
 // interrupted Rebuild left (see Rebuild): a <dir>.next is removed, and when
 // <dir> is missing but <dir>.old holds an index, <dir>.old is moved back.
 func Open(dir string) (*Index, error) {
+	// The lock file sits next to the index: make the directory holding
+	// both, as creating the index would have ("--data /new/dir" works).
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
 	h, err := acquire(dir)
 	if err != nil {
 		return nil, err

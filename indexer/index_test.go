@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -297,5 +298,22 @@ func TestDecodeStoredErrors(t *testing.T) {
 	p, err := DecodeStored(map[string]interface{}{FieldDoc: `{"id":"x","title":"T","cities":["Lisbon"]}`})
 	if err != nil || p.ID != "x" || p.Cities[0] != "Lisbon" {
 		t.Errorf("DecodeStored = %+v, %v", p, err)
+	}
+}
+
+// Open creates the directories an index path names (the lock file sits next
+// to the index, so they must exist before the index is created).
+func TestOpenCreatesParentDirectories(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not", "yet", "there", "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", dir, err)
+	}
+	defer ix.Close()
+	if err := ix.Upsert(t.Context(), samplePractices()[:1]); err != nil {
+		t.Fatalf("Upsert: %v", err)
+	}
+	if _, err := os.Stat(dir + ".lock"); err != nil {
+		t.Errorf("no lock file beside the new index: %v", err)
 	}
 }
