@@ -120,11 +120,19 @@ func newAdmFixtureSnapshots(t *testing.T, snapshotDir, token string, origins ...
 // do sends a request; headers are name, value pairs.
 func (f *admFixture) do(t *testing.T, method, path, body string, headers ...string) (*http.Response, []byte) {
 	t.Helper()
+	_, res, b := send(t, method, f.url+path, body, headers...)
+	return res, b
+}
+
+// send sends a request with body (none when empty) and headers (name,
+// value pairs) and returns it, the answer and the answer's body, read.
+func send(t *testing.T, method, url, body string, headers ...string) (*http.Request, *http.Response, []byte) {
+	t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, f.url+path, rd)
+	req, err := http.NewRequestWithContext(t.Context(), method, url, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,9 +146,9 @@ func (f *admFixture) do(t *testing.T, method, path, body string, headers ...stri
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s: read body: %v", method, url, err)
 	}
-	return res, b
+	return req, res, b
 }
 
 func (f *admFixture) admin(t *testing.T, method, path, body string) (*http.Response, []byte) {

@@ -76,26 +76,7 @@ func loadContract(t *testing.T) *apiContract {
 // name, value pairs.
 func (c *apiContract) call(t *testing.T, base, method, target, body string, headers ...string) (*http.Response, []byte) {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(t.Context(), method, base+target, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	got, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, target, err)
-	}
+	req, res, got := send(t, method, base+target, body, headers...)
 	c.validate(t, method, target, []byte(body), req.Header, res, got)
 	return res, got
 }
