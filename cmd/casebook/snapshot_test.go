@@ -10,12 +10,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/casebook-project/casebook/cmd/casebook/demo"
 	"github.com/casebook-project/casebook/search"
+	"github.com/casebook-project/casebook/search/searchtest"
 )
 
 func TestSnapshotUsage(t *testing.T) {
@@ -67,44 +66,22 @@ func TestSnapshotWhileServed(t *testing.T) {
 	}
 }
 
-// heldSites serves the demo member sites and, once shut, holds every
-// request until its client gives up: a crawl that stays mid-way.
-type heldSites struct {
-	shut    atomic.Bool
-	pass    atomic.Int32
-	blocked chan struct{}
-	once    sync.Once
-}
-
-func (h *heldSites) shutAfter(n int32) { h.pass.Store(n); h.shut.Store(true) }
-
-func (h *heldSites) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.shut.Load() && h.pass.Add(-1) < 0 {
-			h.once.Do(func() { close(h.blocked) })
-			<-r.Context().Done()
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // heldDemoConfig writes a configuration crawling the demo sites behind a
-// heldSites, with the admin token in CASEBOOK_TEST_TOKEN and snapshots in
+// searchtest.Gate, with the admin token in CASEBOOK_TEST_TOKEN and snapshots in
 // "snapshots" beside the index (relative to the file). It returns the
 // file and the directory it is in.
-func heldDemoConfig(t *testing.T) (cfg, dir string, held *heldSites) {
+func heldDemoConfig(t *testing.T) (cfg, dir string, held *searchtest.Gate) {
 	t.Helper()
 	running, err := demo.Start(t.Context())
 	if err != nil {
 		t.Fatalf("demo.Start: %v", err)
 	}
 	t.Cleanup(running.Close)
-	held = &heldSites{blocked: make(chan struct{})}
+	held = searchtest.NewGate()
 	dir = t.TempDir()
 	yaml := running.ConfigYAML(filepath.Join(dir, "index"))
 	for _, site := range demo.Sites() {
-		srv := httptest.NewServer(held.wrap(site.Handler))
+		srv := httptest.NewServer(held.Wrap(site.Handler))
 		t.Cleanup(srv.Close)
 		yaml = strings.ReplaceAll(yaml, running.URL(site.Name), srv.URL)
 	}
@@ -181,12 +158,12 @@ func TestSnapshotThroughServer(t *testing.T) {
 		t.Fatalf("the writer serves %d hits, %d practices after the first crawl", want.total, docs)
 	}
 
-	held.shutAfter(5)
+	held.ShutAfter(5)
 	var job remoteJob
 	if code := adminCall(t, http.MethodPost, base+"api/v1/admin/crawls", `{"sources": ["icc"], "full": true}`, &job); code != http.StatusAccepted {
 		t.Fatalf("start crawl = %d %+v", code, job)
 	}
-	<-held.blocked
+	<-held.Blocked()
 	if adminCall(t, http.MethodGet, base+"api/v1/admin/crawls/"+job.ID, "", &job); job.Status != "running" {
 		t.Fatalf("crawl %s is %s; want running during the snapshot", job.ID, job.Status)
 	}

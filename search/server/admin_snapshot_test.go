@@ -88,13 +88,13 @@ func TestAdminSnapshotWhileCrawling(t *testing.T) {
 	}
 
 	// A full recrawl of icc, held mid-way: it has written part of its pages.
-	f.gate.shutAfter(6)
+	f.gate.ShutAfter(6)
 	res, body = f.admin(t, http.MethodPost, "/api/v1/admin/crawls", `{"sources": ["icc"], "full": true}`)
 	held := jsonOf[jobJSON](t, body)
 	if res.StatusCode != 202 {
 		t.Fatalf("held crawl: %d %s", res.StatusCode, body)
 	}
-	<-f.gate.blocked
+	<-f.gate.Blocked()
 
 	res, body = f.admin(t, http.MethodPost, "/api/v1/admin/snapshots", `{"name": "2026-11-23"}`)
 	if res.StatusCode != http.StatusCreated {

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/casebook-project/casebook/cmd/casebook/demo"
@@ -21,38 +20,17 @@ import (
 	"github.com/casebook-project/casebook/crawler/recrawl"
 	"github.com/casebook-project/casebook/indexer"
 	"github.com/casebook-project/casebook/search"
+	"github.com/casebook-project/casebook/search/searchtest"
 	"github.com/casebook-project/casebook/search/server"
 )
 
 const adminToken = "s3cret-admin-token"
 
-// admGate holds a demo site's requests once shut, until the request's
-// context ends: a crawl that stays mid-way for as long as a test needs.
-type admGate struct {
-	shut    atomic.Bool
-	pass    atomic.Int32
-	blocked chan struct{}
-	once    sync.Once
-}
-
-func (g *admGate) shutAfter(n int32) { g.pass.Store(n); g.shut.Store(true) }
-
-func (g *admGate) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if g.shut.Load() && g.pass.Add(-1) < 0 {
-			g.once.Do(func() { close(g.blocked) })
-			<-r.Context().Done()
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
 type admFixture struct {
 	url       string // of the casebook server
 	jobs      *recrawl.Runner
 	ix        *indexer.Index
-	gate      *admGate
+	gate      *searchtest.Gate
 	snapshots string // Config.SnapshotDir
 }
 
@@ -72,7 +50,7 @@ func newAdmFixtureSnapshots(t *testing.T, snapshotDir, token string, origins ...
 		t.Fatalf("demo.Start: %v", err)
 	}
 	t.Cleanup(running.Close)
-	g := &admGate{blocked: make(chan struct{})}
+	g := searchtest.NewGate()
 	byName := map[string]crawler.Source{}
 	for _, s := range running.Sources() {
 		byName[s.Name] = s
@@ -82,7 +60,7 @@ func newAdmFixtureSnapshots(t *testing.T, snapshotDir, token string, origins ...
 		if site.Name != "icc" && site.Name != "oive" {
 			continue
 		}
-		srv := httptest.NewServer(g.wrap(site.Handler))
+		srv := httptest.NewServer(g.Wrap(site.Handler))
 		t.Cleanup(srv.Close)
 		src := byName[site.Name]
 		old := running.URL(site.Name)
@@ -405,13 +383,13 @@ func TestAdminCrawlWhileServing(t *testing.T) {
 		t.Fatal("nothing searchable after the first crawl")
 	}
 
-	f.gate.shutAfter(12)
+	f.gate.ShutAfter(12)
 	res, body = f.admin(t, http.MethodPost, "/api/v1/admin/crawls", `{"full": true}`)
 	job := jsonOf[jobJSON](t, body)
 	if res.StatusCode != 202 {
 		t.Fatalf("second crawl: %d %s", res.StatusCode, body)
 	}
-	<-f.gate.blocked
+	<-f.gate.Blocked()
 
 	if n := searchTotal(t, f); n != before {
 		t.Errorf("search during the crawl: %d practices; want %d", n, before)

@@ -514,7 +514,7 @@ func TestAdminPageBrowserLive(t *testing.T) {
 	bin := chromium(t, "/admin")
 	const token = "page-live-token"
 	f := newAdmFixture(t, token)
-	f.gate.shutAfter(8) // the demo sites answer 8 requests, then hold the crawl
+	f.gate.ShutAfter(8) // the demo sites answer 8 requests, then hold the crawl
 	ctx := newBrowser(t, bin)
 	text, wait, step := browserHelpers(t, ctx)
 
@@ -529,7 +529,7 @@ func TestAdminPageBrowserLive(t *testing.T) {
 	if got := text("#job-status"); got != "läuft" {
 		t.Errorf("job status %q, want läuft", got)
 	}
-	<-f.gate.blocked // the crawl is held mid-way
+	<-f.gate.Blocked() // the crawl is held mid-way
 	step("cancel", chromedp.Click(chromedp.CSS("#cancel")))
 	wait("canceled", `document.getElementById("job-status").dataset.status === "canceled"`)
 	if got := text("#job-status"); got != "abgebrochen" {

@@ -477,9 +477,9 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 
 	// A crawl held mid-way: 409 for a second one, 202 for the cancel.
-	f.gate.shutAfter(0)
+	f.gate.ShutAfter(0)
 	held := jsonOf[jobJSON](t, admin(http.MethodPost, "/api/v1/admin/crawls", `{"sources": ["icc"], "full": true}`, 202))
-	<-f.gate.blocked
+	<-f.gate.Blocked()
 	admin(http.MethodPost, "/api/v1/admin/crawls", `{}`, 409)
 	admin(http.MethodGet, "/api/v1/admin/crawls/"+held.ID, "", 200)
 	admin(http.MethodDelete, "/api/v1/admin/crawls/"+held.ID, "", 202)
