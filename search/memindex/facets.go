@@ -122,7 +122,9 @@ func (ix *Index) keywordCounts(field string, docs []uint32, complement bool, siz
 	last := uint32(len(k.values))
 	step := 1
 	if complement {
-		copy(counts, k.totals(ix.n))
+		for v, docs := range k.docs { // the value's total over the index
+			counts[v] = len(docs)
+		}
 		step = -1
 	}
 	if k.single != nil {
@@ -159,25 +161,6 @@ func eachGap(docs []uint32, n int, visit func(lo, hi uint32)) {
 	if int(next) < n {
 		visit(next, uint32(n))
 	}
-}
-
-// totals counts every value over the whole index (the last slot: documents
-// without a value), once.
-func (k *keyword) totals(n int) []int {
-	k.totalOnce.Do(func() {
-		k.total = make([]int, len(k.values)+1)
-		last := uint32(len(k.values))
-		for d := range n {
-			vs := k.valuesOf(uint32(d))
-			if len(vs) == 0 {
-				k.total[last]++
-			}
-			for _, v := range vs {
-				k.total[v]++
-			}
-		}
-	})
-	return k.total
 }
 
 // yearCounts counts the years (above 0) of docs, or of every document but

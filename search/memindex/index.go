@@ -150,10 +150,8 @@ type keyword struct {
 	docs   [][]uint32 // value number -> ascending documents
 	single []uint32   // when no document has two values: its value (noValue: none); else nil
 
-	totalOnce sync.Once
-	total     []int // documents per value over the whole index; last slot: none
-	bitsOnce  sync.Once
-	vbits     *valueBits
+	bitsOnce sync.Once
+	vbits    *valueBits
 }
 
 // Values returns the value numbers of document d.
