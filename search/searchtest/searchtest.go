@@ -1,5 +1,7 @@
 // Package searchtest builds a small real index of hand-written practices in
-// English, French and German for the tests of search and search/server.
+// English, French and German for the tests of search and search/server, and
+// holds demo member sites mid-crawl for tests that need a crawl running
+// (Gate).
 //
 // The practices (practices.jsonl) cover: one practice in three languages
 // (Lisbon one-stop shop, a translation group), one in two (Düsseldorf
