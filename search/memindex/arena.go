@@ -16,7 +16,8 @@ import (
 // parts the index caches (Keyed) are never taken from an Arena.
 type Arena struct {
 	ix   *Index
-	bufs []*matchBuf
+	bufs []*matchBuf // every buffer lent since the last Release
+	free []*matchBuf // lent, then handed back by recycle: lent again first
 }
 
 type matchBuf struct {
@@ -35,13 +36,42 @@ func (a *Arena) Release() {
 	for _, b := range a.bufs {
 		a.ix.bufPool.Put(b)
 	}
-	a.bufs = a.bufs[:0]
+	clear(a.bufs)
+	a.bufs, a.free = a.bufs[:0], a.free[:0]
+}
+
+// recycle takes back the buffer of matches that are no longer used — a
+// union's children once it has summed them — so that the next get of the
+// same search reuses it. A broad query otherwise held a buffer per merged
+// clause until Release, and the pool kept tens of megabytes of them.
+func (a *Arena) recycle(m Matches) {
+	if a == nil || m.buf == nil {
+		return
+	}
+	a.free = append(a.free, m.buf)
 }
 
 // get returns empty slices with room for n matches.
 func (a *Arena) get(n int) ([]uint32, []float64) {
-	if a == nil {
+	b := a.lend(n)
+	if b == nil {
 		return make([]uint32, 0, n), make([]float64, 0, n)
+	}
+	return b.docs[:0], b.scores[:0]
+}
+
+// lend returns a buffer with room for n matches (nil when a is nil).
+func (a *Arena) lend(n int) *matchBuf {
+	if a == nil {
+		return nil
+	}
+	if k := len(a.free); k > 0 {
+		b := a.free[k-1]
+		a.free = a.free[:k-1]
+		if cap(b.docs) < n {
+			b.docs, b.scores = make([]uint32, 0, n), make([]float64, 0, n)
+		}
+		return b
 	}
 	var b *matchBuf
 	if v := a.ix.bufPool.Get(); v != nil {
@@ -54,7 +84,7 @@ func (a *Arena) get(n int) ([]uint32, []float64) {
 		b.docs, b.scores = make([]uint32, 0, n), make([]float64, 0, n)
 	}
 	a.bufs = append(a.bufs, b)
-	return b.docs[:0], b.scores[:0]
+	return b
 }
 
 // Eval is Index.Eval with the intermediate matches taken from the arena.

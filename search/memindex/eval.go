@@ -44,13 +44,21 @@ type evaluator struct {
 	inKeyed int    // depth of Keyed parts being evaluated: their matches are kept, never lent
 }
 
-// alloc returns empty slices for up to n matches: lent by the arena, except
-// for matches the index will keep.
-func (e *evaluator) alloc(n int) ([]uint32, []float64) {
-	if e.inKeyed > 0 {
-		return (*Arena)(nil).get(n)
+// ownMatches returns empty matches with room for n, owning their buffers.
+func (e *evaluator) ownMatches(n int) Matches {
+	if b := e.lend(n); b != nil {
+		return Matches{docs: b.docs[:0], scores: b.scores[:0], own: true, buf: b}
 	}
-	return e.arena.get(n)
+	return Matches{docs: make([]uint32, 0, n), scores: make([]float64, 0, n), own: true}
+}
+
+// lend returns an arena buffer for up to n matches, or nil when the
+// matches must be allocated (no arena, or a part the index keeps).
+func (e *evaluator) lend(n int) *matchBuf {
+	if e.inKeyed > 0 {
+		return nil
+	}
+	return e.arena.lend(n)
 }
 
 func (e *evaluator) check() error {
@@ -192,14 +200,14 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 	if opt.Len() == 0 {
 		return m
 	}
+	defer e.arena.recycle(opt) // added in: its buffer can serve the rest of the search
 	out := m
 	if !m.own {
-		docs, scores := e.alloc(len(m.docs))
-		docs = append(docs, m.docs...)
+		out = e.ownMatches(len(m.docs))
+		out.docs = append(out.docs, m.docs...)
 		for i := range m.docs {
-			scores = append(scores, m.Score(i))
+			out.scores = append(out.scores, m.Score(i))
 		}
-		out = Matches{docs: docs, scores: scores, own: true}
 	}
 	od := out.docs
 	if len(opt.docs) < len(od)/4 {

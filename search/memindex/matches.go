@@ -10,7 +10,8 @@ type Matches struct {
 	post   *posting
 	norm   []float32
 	factor float64
-	own    bool // docs and scores belong to these matches alone: scores may be updated in place
+	own    bool      // docs and scores belong to these matches alone: scores may be updated in place
+	buf    *matchBuf // the arena buffer holding docs and scores, when lent
 }
 
 // Len is the number of matching documents.
@@ -50,7 +51,13 @@ func (m Matches) compact() Matches {
 	for i, v := range m.scores {
 		s[i] = float32(v)
 	}
-	return Matches{docs: m.docs, s32: s, factor: 1}
+	docs := m.docs
+	if cap(docs) > len(docs)+len(docs)/8 {
+		// A union's buffer has room for every child's matches; the part
+		// cache counts, and should hold, only the matches.
+		docs = slices.Clone(docs)
+	}
+	return Matches{docs: docs, s32: s, factor: 1}
 }
 
 // scaled returns m with every score multiplied by f.
@@ -182,8 +189,7 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 	if r := int(hi-lo) + 1; r < room {
 		room = r
 	}
-	docs, scores := e.alloc(room)
-	out := Matches{docs: docs, scores: scores, own: true}
+	out := e.ownMatches(room)
 	emit := func(d uint32) {
 		if c := int(sc.cnt[d]); c >= min {
 			out.docs = append(out.docs, d)
@@ -209,6 +215,11 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 		for _, d := range sc.touched {
 			emit(d)
 		}
+	}
+	// The children are summed into out: their arena buffers can serve the
+	// rest of the search.
+	for _, c := range nonEmpty {
+		e.arena.recycle(c)
 	}
 	return out
 }
