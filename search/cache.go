@@ -19,7 +19,10 @@ type resultCache struct {
 	order []string // oldest first
 }
 
-func cacheKey(r Request) string { return fmt.Sprintf("%+v", r) }
+func cacheKey(r Request) string {
+	// Counts nil (every facet) and empty (none) print alike.
+	return fmt.Sprintf("%+v %t", r, r.Counts == nil)
+}
 
 // get returns a copy of the answer kept for key at generation gen.
 func (c *resultCache) get(gen uint64, key string) (*Result, bool) {

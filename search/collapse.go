@@ -49,7 +49,7 @@ func (e *Engine) collapse(ctx context.Context, idx bleve.Index, q query.Query, k
 		req.SortBy(keys)
 		if first {
 			for _, f := range Facets {
-				if !hasOwnFilter(r, f) {
+				if !hasOwnFilter(r, f) && r.Counted(f) {
 					req.AddFacet(f, facetRequest(f))
 				}
 			}

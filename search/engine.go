@@ -192,6 +192,9 @@ func (e *Engine) searchBleve(ctx context.Context, p *plan, r Request, fuzzy bool
 	}
 	out := &Result{Total: col.total, Hits: hits, Facets: map[string][]FacetValue{}}
 	for _, f := range Facets {
+		if !r.Counted(f) {
+			continue
+		}
 		fr, ok := own.facets[f]
 		if !ok {
 			fr = col.facets[f]

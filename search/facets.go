@@ -47,7 +47,7 @@ func (e *Engine) ownFilterFacets(ctx context.Context, p *plan, r Request, fuzzy 
 	)
 	idx := e.ix.Bleve()
 	for _, f := range Facets {
-		if !hasOwnFilter(r, f) {
+		if !hasOwnFilter(r, f) || !r.Counted(f) {
 			continue
 		}
 		wg.Add(1)

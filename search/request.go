@@ -46,7 +46,14 @@ type Request struct {
 	Size      int
 	Sort      string // SortRelevance, SortNewest or SortOldest
 	UI        string // en, fr or de
+	// Counts names the facets to count (parameter facets), in any order;
+	// nil counts every facet, an empty list none. A facet not named is
+	// left out of the answer and costs nothing.
+	Counts []string
 }
+
+// Counted reports whether the answer counts facet f.
+func (r Request) Counted(f string) bool { return r.Counts == nil || slices.Contains(r.Counts, f) }
 
 // ParamError is a bad request parameter; the server answers 400
 // invalid_parameter with Message.
@@ -143,6 +150,9 @@ func ParseRequest(v url.Values, acceptLanguage string) (Request, error) {
 	default:
 		return Request{}, paramErr("sort", "sort must be relevance, newest or oldest")
 	}
+	if r.Counts, err = facetsParam(v); err != nil {
+		return Request{}, err
+	}
 	switch ui := strings.ToLower(strings.TrimSpace(v.Get("ui"))); {
 	case ui == "":
 		r.UI = NegotiateUI(acceptLanguage)
@@ -152,6 +162,48 @@ func ParseRequest(v url.Values, acceptLanguage string) (Request, error) {
 		return Request{}, paramErr("ui", "ui must be en, fr or de")
 	}
 	return r, nil
+}
+
+// facetsParam reads the facets to count: names separated by commas or
+// repeated (facets=city,theme&facets=lang), "none" alone for none; absent,
+// every facet.
+func facetsParam(v url.Values) ([]string, error) {
+	raw, ok := v["facets"]
+	if !ok {
+		return nil, nil
+	}
+	if len(raw) > len(Facets)+1 {
+		return nil, paramErr("facets", "facets may be given at most %d times", len(Facets)+1)
+	}
+	out := []string{}
+	none := false
+	for _, s := range raw {
+		for _, name := range strings.Split(s, ",") {
+			name = strings.ToLower(strings.TrimSpace(name))
+			switch {
+			case name == "":
+			case name == "none":
+				none = true
+			case slices.Contains(Facets, name):
+				if !slices.Contains(out, name) {
+					out = append(out, name)
+				}
+			default:
+				if len(name) > 40 {
+					name = name[:40] + "…"
+				}
+				return nil, paramErr("facets", "unknown facet %q: facets must name %s, or none", name, strings.Join(Facets, ", "))
+			}
+		}
+	}
+	if none && len(out) > 0 {
+		return nil, paramErr("facets", "facets=none cannot be combined with facet names")
+	}
+	if !none && len(out) == 0 {
+		return nil, paramErr("facets", "facets must name %s, or none", strings.Join(Facets, ", "))
+	}
+	slices.SortFunc(out, func(a, b string) int { return slices.Index(Facets, a) - slices.Index(Facets, b) })
+	return out, nil
 }
 
 // singleParams are the parameters that take one value.
@@ -275,6 +327,13 @@ func (r Request) Values() url.Values {
 	}
 	if r.UI != "" {
 		v.Set("ui", r.UI)
+	}
+	switch {
+	case r.Counts == nil:
+	case len(r.Counts) == 0:
+		v.Set("facets", "none")
+	default:
+		v.Set("facets", strings.Join(r.Counts, ","))
 	}
 	return v
 }

@@ -29,6 +29,8 @@ func TestParseRequest(t *testing.T) {
 		{"country=Deutschland&country=pt", "", search.Request{Countries: []string{"DE", "PT"}, Page: 1, Size: 10, Sort: "relevance", UI: "en"}},
 		{"year_from=2010&year_to=2010&page=3&size=100&sort=oldest", "", search.Request{YearFrom: 2010, YearTo: 2010, Page: 3, Size: 100, Sort: "oldest", UI: "en"}},
 		{"page=100&size=100", "", search.Request{Page: 100, Size: 100, Sort: "relevance", UI: "en"}},
+		{"facets=lang,City&facets=+theme+,city", "", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "en", Counts: []string{"theme", "city", "lang"}}},
+		{"facets=none", "", search.Request{Page: 1, Size: 10, Sort: "relevance", UI: "en", Counts: []string{}}},
 	} {
 		v, _ := url.ParseQuery(test.query)
 		got, err := search.ParseRequest(v, test.acceptLanguage)
@@ -81,6 +83,11 @@ var badParams = []struct{ query, param string }{
 	{"ui=en&ui=fr", "ui"},
 	{"year_from=2000&year_from=2001", "year_from"},
 	{"year_to=2000&year_to=2001", "year_to"},
+	{"facets=cities", "facets"},
+	{"facets=city,none", "facets"},
+	{"facets=", "facets"},
+	{"facets=,,", "facets"},
+	{strings.Repeat("facets=city&", 8), "facets"},
 	{strings.Repeat("q=a&", 2000), "q"},
 }
 
@@ -172,16 +179,22 @@ func FuzzParseRequest(f *testing.F) {
 }
 
 func TestRequestValuesRoundTrip(t *testing.T) {
-	v, _ := url.ParseQuery("q=a+%22b+c%22&lang=fr&city=Lisbon&city=Paris&theme=youth&year_from=2001&page=2&size=20&sort=newest&ui=de")
-	r, err := search.ParseRequest(v, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := search.ParseRequest(r.Values(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(r, again); diff != "" {
-		t.Errorf("Values round trip (-first +again):\n%s", diff)
+	for _, query := range []string{
+		"q=a+%22b+c%22&lang=fr&city=Lisbon&city=Paris&theme=youth&year_from=2001&page=2&size=20&sort=newest&ui=de",
+		"q=housing&facets=lang,city",
+		"q=housing&facets=none",
+	} {
+		v, _ := url.ParseQuery(query)
+		r, err := search.ParseRequest(v, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := search.ParseRequest(r.Values(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(r, again); diff != "" {
+			t.Errorf("%s: Values round trip (-first +again):\n%s", query, diff)
+		}
 	}
 }

@@ -59,6 +59,9 @@ func (e *Engine) searchMem(ctx context.Context, m *memindex.Index, p *plan, r Re
 	var shared []string
 	var specs []memindex.Facet
 	for _, f := range Facets {
+		if !r.Counted(f) {
+			continue
+		}
 		spec := memindex.Facet{Field: facetFields[f], Year: f == FacetYear, Size: facetSizes[f]}
 		if _, own := sets[f]; own {
 			b := arena.Filter(all, except(f)...)
@@ -68,8 +71,10 @@ func (e *Engine) searchMem(ctx context.Context, m *memindex.Index, p *plan, r Re
 		shared = append(shared, f)
 		specs = append(specs, spec)
 	}
-	for i, counts := range m.FacetCounts(&matched, specs) {
-		out.Facets[shared[i]] = facetValues(shared[i], counts, r)
+	if len(specs) > 0 {
+		for i, counts := range m.FacetCounts(&matched, specs) {
+			out.Facets[shared[i]] = facetValues(shared[i], counts, r)
+		}
 	}
 
 	order := memindex.ByScore

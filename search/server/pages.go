@@ -130,6 +130,7 @@ func newPage(c *gin.Context, ui, title string) page {
 func (s *Server) searchPage(c *gin.Context) error {
 	ui := pageUI(c)
 	req, err := search.ParseRequest(c.Request.URL.Query(), c.GetHeader("Accept-Language"))
+	req.Counts = nil // the page shows every facet
 	view := searchView{page: newPage(c, ui, msg(ui, "title")), Query: c.Query("q")}
 	if err != nil {
 		pe, ok := err.(*search.ParamError)

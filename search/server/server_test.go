@@ -113,6 +113,22 @@ func TestAPISearch(t *testing.T) {
 		}
 	}
 
+	// facets= names the facets to count: the others are left out.
+	var some struct {
+		Facets map[string][]json.RawMessage `json:"facets"`
+	}
+	if err := json.Unmarshal(get(t, "/api/v1/search?q=Wohnen&ui=de&facets=lang,city").Body.Bytes(), &some); err != nil {
+		t.Fatal(err)
+	}
+	same := func(f string) bool {
+		a, _ := json.Marshal(some.Facets[f])
+		b, _ := json.Marshal(facets[f])
+		return string(a) == string(b)
+	}
+	if len(some.Facets) != 2 || !same("lang") || !same("city") {
+		t.Errorf("facets=lang,city: %d facets %v; want lang and city as in the full answer", len(some.Facets), some.Facets)
+	}
+
 	// Filters: OR within one parameter, AND across.
 	for _, test := range []struct {
 		query string
@@ -133,6 +149,7 @@ func TestAPISearchBadParameters(t *testing.T) {
 		{"page=0", "page"}, {"page=1000000000", "page"}, {"page=200&size=100", "page"},
 		{"year_from=2020&year_to=2000", "year_from"}, {"sort=x", "sort"}, {"ui=xx", "ui"},
 		{"theme=nonsense", "theme"}, {strings.Repeat("city=x&", 60), "city"},
+		{"facets=cities", "facets"}, {"facets=city,none", "facets"}, {"facets=", "facets"},
 	} {
 		rec := get(t, "/api/v1/search?"+test.query)
 		body := decode[errorBody](t, rec)
