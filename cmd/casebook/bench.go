@@ -6,20 +6,24 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/casebook-project/casebook/cmd/casebook/benchcorpus"
+	"github.com/casebook-project/casebook/search"
 )
 
 // Defaults of `casebook bench` (DESIGN.md "Targets").
 const (
 	benchDefaultN       = "10000,100000"
 	benchDefaultQueries = 500
-	benchDefaultSeed    = 2026
-	benchDefaultPasses  = 1
+	// benchDefaultFacets are the facets DESIGN.md's peers count.
+	benchDefaultFacets = "city,theme,lang"
+	benchDefaultSeed   = 2026
+	benchDefaultPasses = 1
 )
 
 const benchCorpusUsage = "bench corpus [--n 10000] [--seed 2026] [--out FILE]"
@@ -33,7 +37,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runBenchCorpus(ctx, args[1:], stdout)
 	}
 	fs := newFlags("bench")
-	var ns, dir, jsonFile string
+	var ns, dir, jsonFile, facets string
 	var queries, passes int
 	var seed int64
 	var keep, reuse bool
@@ -45,6 +49,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&keep, "keep", false, "keep the corpora and indexes")
 	fs.BoolVar(&reuse, "reuse", false, "with --dir: search the indexes a run with --keep left there (same seed) instead of importing again; the import figures are those of that run")
 	fs.StringVar(&jsonFile, "json", "", "also write the raw figures as JSON to this file")
+	fs.StringVar(&facets, "facets", benchDefaultFacets, `the facets every query counts (the search parameter facets), or "all"`)
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,6 +62,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if passes <= 0 {
 		return usagef("--passes must be positive")
+	}
+	if facets == "all" {
+		facets = ""
+	} else {
+		r, err := search.ParseRequest(url.Values{"facets": {facets}}, "")
+		if err != nil {
+			return usagef("--facets %q: %v", facets, err)
+		}
+		facets = strings.Join(r.Counts, ",")
+		if facets == "" {
+			facets = "none"
+		}
 	}
 	if reuse && dir == "" {
 		return usagef("--reuse needs --dir")
@@ -91,7 +108,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 		f, err := runBenchmark(ctx, benchSettings{
-			N: n, Queries: queries, Seed: seed, Passes: passes, Dir: sub, Log: log.With("n", n), Reuse: reuse,
+			N: n, Queries: queries, Seed: seed, Passes: passes, Dir: sub, Log: log.With("n", n), Reuse: reuse, Facets: facets,
 		})
 		if !keep {
 			os.RemoveAll(sub)

@@ -14,7 +14,8 @@ import (
 
 // TestBenchCommand runs the whole benchmark on a small corpus through the
 // command line: a table with every column filled, and raw figures that are
-// all present and positive, every HTTP answer a 200 with every facet.
+// all present and positive, every HTTP answer a 200 with the facets the
+// peers count (city, theme, lang).
 func TestBenchCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports and serves 300 practices")
@@ -67,7 +68,10 @@ func TestBenchCommand(t *testing.T) {
 		t.Errorf("n, queries, clients = %d, %d, %d; want 300, 40, 2", f.N, f.Queries, f.HTTPClients)
 	}
 	if want := 40 * (1 + f.Passes); f.HTTPAnswers200 != want {
-		t.Errorf("%d answers were 200 with every facet, want %d", f.HTTPAnswers200, want)
+		t.Errorf("%d answers were 200 with the facets asked for, want %d", f.HTTPAnswers200, want)
+	}
+	if f.Facets != "theme,city,lang" {
+		t.Errorf("facets counted = %q; want the peers' theme,city,lang", f.Facets)
 	}
 	for name, v := range map[string]float64{
 		"import docs/s": f.ImportDocsPerS, "index MB": f.IndexMB, "warm s": f.WarmSeconds, "HTTP req/s": f.HTTPReqPerS,
@@ -179,6 +183,7 @@ func TestBenchUsage(t *testing.T) {
 		{"bench", "--queries", "-1"},
 		{"bench", "extra"},
 		{"bench", "--reuse"}, // needs --dir
+		{"bench", "--facets", "cities"},
 		{"bench", "corpus", "--n", "0"},
 		{"bench", "corpus", "--bogus"},
 	} {

@@ -26,6 +26,7 @@ type benchQuery struct {
 	Countries []string // ISO codes
 	YearFrom  int      // 0 = none
 	YearTo    int      // 0 = none
+	Facets    string   // the facets parameter: those counted ("": every facet)
 }
 
 // Filtered reports whether q has any filter.
@@ -33,10 +34,13 @@ func (q benchQuery) Filtered() bool {
 	return len(q.Cities)+len(q.Themes)+len(q.Langs)+len(q.Countries) > 0 || q.YearFrom != 0 || q.YearTo != 0
 }
 
-// values is q as the query string of GET /api/v1/search: top 10, every
-// facet and snippets, as the API always answers.
+// values is q as the query string of GET /api/v1/search: top 10 with
+// snippets, and the facets q.Facets names (every facet when empty).
 func (q benchQuery) values() url.Values {
 	v := url.Values{"ui": {q.UI}, "size": {"10"}}
+	if q.Facets != "" {
+		v.Set("facets", q.Facets)
+	}
 	if q.Phrase {
 		v.Set("q", `"`+q.Text+`"`)
 	} else {
