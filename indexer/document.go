@@ -112,6 +112,11 @@ func DecodeStored(fields map[string]interface{}) (Practice, error) {
 	if !ok {
 		return Practice{}, fmt.Errorf("decode stored practice: %q is %T, not a string", FieldDoc, v)
 	}
+	return decodePractice(s)
+}
+
+// decodePractice decodes a stored FieldDoc value.
+func decodePractice(s string) (Practice, error) {
 	raw, err := decodeStored(s)
 	if err != nil {
 		return Practice{}, fmt.Errorf("decode stored practice: %w", err)

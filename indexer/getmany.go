@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -13,36 +14,89 @@ import (
 func (ix *Index) GetMany(ctx context.Context, ids []string) (map[string]Practice, error) {
 	out := make(map[string]Practice, len(ids))
 	err := ix.Read(ctx, func(r index.IndexReader, _ uint64) error {
-		for _, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			doc, err := r.Document(id)
-			if err != nil {
-				return fmt.Errorf("load %s: %w", id, err)
-			}
-			if doc == nil {
-				continue // removed meanwhile
-			}
-			var stored []byte
-			doc.VisitFields(func(f index.Field) {
-				if f.Name() == FieldDoc {
-					stored = f.Value()
-				}
-			})
-			if stored == nil {
-				return fmt.Errorf("load %s: no stored %q field", id, FieldDoc)
-			}
-			p, err := DecodeStored(map[string]any{FieldDoc: string(stored)})
-			if err != nil {
-				return fmt.Errorf("load %s: %w", id, err)
-			}
-			out[id] = p
+		if s, ok := r.(*scorch.IndexSnapshot); ok {
+			return getFromSegments(ctx, s, ids, out)
 		}
-		return nil
+		return getByDocument(ctx, r, ids, out)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// getFromSegments looks all the ids up in each segment at once and visits
+// only the stored fields it needs: Bleve's Document looks each id up in
+// every segment's id dictionary afresh and copies every stored field.
+func getFromSegments(ctx context.Context, s *scorch.IndexSnapshot, ids []string, out map[string]Practice) error {
+	for _, seg := range s.Segments() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		nums, err := seg.DocNumbers(ids) // live documents only
+		if err != nil {
+			return fmt.Errorf("load %d practices: look ids up: %w", len(ids), err)
+		}
+		for it := nums.Iterator(); it.HasNext(); {
+			var id, stored string
+			found := false
+			// value is only valid during the call: both are copied.
+			err := seg.VisitDocument(uint64(it.Next()), func(field string, _ byte, value []byte, _ []uint64) bool {
+				switch field {
+				case "_id":
+					id = string(value)
+				case FieldDoc:
+					stored, found = string(value), true
+				}
+				return id == "" || !found
+			})
+			if err != nil {
+				return fmt.Errorf("load %s: %w", id, err)
+			}
+			if err := addStored(out, id, stored, found); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// getByDocument is the general path, for a reader that is not scorch's.
+func getByDocument(ctx context.Context, r index.IndexReader, ids []string, out map[string]Practice) error {
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		doc, err := r.Document(id)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", id, err)
+		}
+		if doc == nil {
+			continue // removed meanwhile
+		}
+		var stored string
+		found := false
+		doc.VisitFields(func(f index.Field) {
+			if f.Name() == FieldDoc {
+				stored, found = string(f.Value()), true
+			}
+		})
+		if err := addStored(out, id, stored, found); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addStored decodes the stored practice of id into out.
+func addStored(out map[string]Practice, id, stored string, found bool) error {
+	if !found {
+		return fmt.Errorf("load %s: no stored %q field", id, FieldDoc)
+	}
+	p, err := decodePractice(stored)
+	if err != nil {
+		return fmt.Errorf("load %s: %w", id, err)
+	}
+	out[id] = p
+	return nil
 }

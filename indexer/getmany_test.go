@@ -40,3 +40,54 @@ func TestGetMany(t *testing.T) {
 		t.Errorf("GetMany on a closed index: %v, want ErrClosed", err)
 	}
 }
+
+// Across several segments, GetMany reads the live version of a practice
+// written again in a later batch, and leaves out one deleted since.
+func TestGetManyAcrossSegments(t *testing.T) {
+	ctx := t.Context()
+	ix := openTemp(t)
+	ps := samplePractices()
+	for _, p := range ps { // one batch, so one segment, each
+		if err := ix.Upsert(ctx, []Practice{p}); err != nil {
+			t.Fatalf("Upsert: %v", err)
+		}
+	}
+	changed := ps[0]
+	changed.Title = "One-stop shop for newcomers, extended"
+	if err := ix.Upsert(ctx, []Practice{changed}); err != nil {
+		t.Fatalf("Upsert again: %v", err)
+	}
+	gone := IDForURL(ps[1].URL)
+	if err := ix.Delete(ctx, []string{gone}); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, IDForURL(p.URL))
+	}
+	got, err := ix.GetMany(ctx, ids)
+	if err != nil {
+		t.Fatalf("GetMany: %v", err)
+	}
+	if len(got) != len(ps)-1 {
+		t.Errorf("GetMany returned %d practices, want %d (the deleted one left out)", len(got), len(ps)-1)
+	}
+	if _, ok := got[gone]; ok {
+		t.Errorf("GetMany returned the deleted practice %s", gone)
+	}
+	if title := got[IDForURL(changed.URL)].Title; title != changed.Title {
+		t.Errorf("GetMany title = %q; want the later version %q", title, changed.Title)
+	}
+	for _, id := range ids {
+		if id == gone {
+			continue
+		}
+		want, err := ix.Get(ctx, id)
+		if err != nil {
+			t.Fatalf("Get(%s): %v", id, err)
+		}
+		if !reflect.DeepEqual(got[id], want) {
+			t.Errorf("GetMany[%s] differs from Get:\n got %+v\nwant %+v", id, got[id], want)
+		}
+	}
+}
