@@ -7,8 +7,8 @@ import (
 )
 
 // BenchmarkDecodeStored decodes a practice of about 3 KB stored
-// compressed (as written now) and as plain JSON (as written before), the
-// cost of each hit a search returns.
+// compressed (zstd with the dictionary, as written now), as DEFLATE and as
+// plain JSON (as written before), the cost of each hit a search returns.
 func BenchmarkDecodeStored(b *testing.B) {
 	p := Practice{ID: "p1", URL: "https://x.example/1", Title: "Wohnen für alle", Lang: "de",
 		Body: strings.Repeat("Die Stadt eröffnete ein Begegnungscafé für Geflüchtete und Nachbarn. ", 45)}
@@ -19,7 +19,7 @@ func BenchmarkDecodeStored(b *testing.B) {
 	for _, form := range []struct {
 		name   string
 		stored string
-	}{{"compressed", encodeStored(raw)}, {"plain", string(raw)}} {
+	}{{"compressed", encodeStored(raw)}, {"deflate", deflateStored(b, raw)}, {"plain", string(raw)}} {
 		b.Run(form.name, func(b *testing.B) {
 			fields := map[string]interface{}{FieldDoc: form.stored}
 			for b.Loop() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // storedDoc is one document as the index stores it.
@@ -70,9 +71,9 @@ func verifyStored(d storedDoc) (Practice, error) {
 	if err != nil {
 		return Practice{}, fmt.Errorf("stored practice does not decompress: %v", err)
 	}
-	p, err := DecodeStored(map[string]interface{}{FieldDoc: d.doc})
-	if err != nil {
-		return Practice{}, err
+	var p Practice
+	if err := jsonv2.Unmarshal(raw, &p); err != nil {
+		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
 	}
 	if p.ID != d.id {
 		return Practice{}, fmt.Errorf("stored practice has id %q", p.ID)
