@@ -1,7 +1,6 @@
 package search
 
 import (
-	"html"
 	"slices"
 	"strings"
 	"sync"
@@ -22,8 +21,10 @@ const SnippetLength = 200
 // analyzer and every word whose term equals (or, for fuzzy words, is
 // within the word's edit distance of) an analyzed query term is marked.
 // This needs no stored text fields and no term vectors, and the output is
-// written by this file alone: html.EscapeString on every piece of text and
-// literal <mark>, </mark> tags around the marked ones.
+// written by this file alone: every piece of text escaped as
+// html.EscapeString does (escapeTo) and literal <mark>, </mark> tags around
+// the marked ones. highlight_ref_test.go keeps the slower first version of
+// this file, which the output must still equal byte for byte.
 
 type span struct{ start, end int }
 
@@ -32,12 +33,17 @@ type highlighter struct {
 	analyzer analysis.Analyzer
 	name     string         // the analyzer's name, for the word cache
 	terms    map[string]int // analyzed term -> edit distance allowed
-	exact    []string       // the keys of terms, compared in turn when they are few
+	exact    []string       // the keys of terms
 	fuzzy    []nearTerm     // the terms that allow an edit distance
 	phrases  [][]string     // analyzed phrase terms, in order
-	memo     map[string]bool
-	words    []span     // the words of the text being marked (reused)
-	wterms   [][]string // their terms (reused)
+
+	// The terms above as numbers of the word cache's table tab (bind).
+	tab        *wordTable
+	exactNums  []int32            // compared in turn when they are few
+	exactSet   map[int32]struct{} // else looked up
+	phraseNums [][]int32
+	memo       map[int32]bool // fuzzy verdicts of tab's terms
+
 }
 
 func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter {
@@ -49,25 +55,20 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 	if a == nil {
 		return nil
 	}
-	h := &highlighter{analyzer: a, name: name, terms: map[string]int{}, memo: map[string]bool{}}
+	h := &highlighter{analyzer: a, name: name, terms: map[string]int{}}
 	for _, t := range pq.Terms {
 		if t.Exclude {
 			continue
 		}
-		toks := a.Analyze([]byte(t.Text))
+		terms := analyseQuery(name, a, t.Text)
 		if t.Phrase {
-			var p []string
-			for _, tok := range toks {
-				p = append(p, string(tok.Term))
-			}
-			if len(p) > 0 {
-				h.phrases = append(h.phrases, p)
+			if len(terms) > 0 {
+				h.phrases = append(h.phrases, terms)
 			}
 			continue
 		}
 		fz := fuzziness(t.Text)
-		for _, tok := range toks {
-			term := string(tok.Term)
+		for _, term := range terms {
 			if d, ok := h.terms[term]; !ok || fz > d {
 				h.terms[term] = fz
 			}
@@ -82,13 +83,31 @@ func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter
 	return h
 }
 
+// bind numbers h's terms in t.
+func (h *highlighter) bind(t *wordTable) {
+	h.tab = t
+	h.exactNums = t.termNumbers(h.exact)
+	h.exactSet = nil
+	if len(h.exactNums) > 8 {
+		h.exactSet = make(map[int32]struct{}, len(h.exactNums))
+		for _, n := range h.exactNums {
+			h.exactSet[n] = struct{}{}
+		}
+	}
+	h.phraseNums = h.phraseNums[:0]
+	for _, p := range h.phrases {
+		h.phraseNums = append(h.phraseNums, t.termNumbers(p))
+	}
+	h.memo = nil
+}
+
 // maxHighlightBytes bounds the text searched for marks (the snippet is
 // taken from the start of a longer body).
 const maxHighlightBytes = 64 << 10
 
 // wordTok is one analysed term of a word of the text.
 type wordTok struct {
-	term       string
+	term       int32
 	start, end int
 }
 
@@ -105,92 +124,103 @@ func (h *highlighter) spans(text string) []span {
 	if len(text) > maxHighlightBytes {
 		text = text[:cutBefore(text, maxHighlightBytes)]
 	}
-	words := h.words[:0]
-	for start := 0; start < len(text); {
-		r, size := utf8.DecodeRuneInString(text[start:])
-		if !isWordRune(r) {
-			start += size
-			continue
-		}
-		end := start + size
-		for end < len(text) {
-			r, size := utf8.DecodeRuneInString(text[end:])
-			if !isWordRune(r) {
-				break
-			}
-			end += size
-		}
-		words = append(words, span{start, end})
-		start = end
+	t := wordTerms.table(h.name)
+	if t != h.tab {
+		h.bind(t)
 	}
-	terms := wordTerms.lookup(h.name, h.analyzer, text, words, h.wterms[:0])
-	h.words, h.wterms = words, terms
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	phrases := len(h.phraseNums) > 0
+	// One pass over the words looks each up and marks it. Words not in
+	// the cache are analysed and added after it, and the pass runs again.
 	var out []span
-	for i, w := range words {
-		for _, term := range terms[i] {
-			if h.matches(term) {
-				out = append(out, w)
+	for {
+		out, sc.toks, sc.missing = out[:0], sc.toks[:0], sc.missing[:0]
+		t.mu.RLock()
+		for i := 0; ; {
+			start, end := nextWord(text, i)
+			if start == end {
 				break
 			}
-		}
-	}
-	var toks []wordTok
-	if len(h.phrases) > 0 {
-		for i, w := range words {
-			for _, term := range terms[i] {
-				toks = append(toks, wordTok{term, w.start, w.end})
+			i = end
+			key := wordKey(text, start, end)
+			terms, ok := t.find(key, text[start:end])
+			if !ok {
+				sc.missing = append(sc.missing, word{start, end, key})
+				continue
 			}
-		}
-	}
-	for _, p := range h.phrases {
-		for i := 0; i+len(p) <= len(toks); i++ {
-			ok := true
-			for j, term := range p {
-				if toks[i+j].term != term {
-					ok = false
+			for _, term := range terms {
+				if h.matches(t, term) {
+					out = append(out, span{start, end})
 					break
 				}
 			}
-			if ok {
-				out = append(out, span{toks[i].start, toks[i+len(p)-1].end})
+			if phrases {
+				for _, term := range terms {
+					sc.toks = append(sc.toks, wordTok{term, start, end})
+				}
+			}
+		}
+		t.mu.RUnlock()
+		if len(sc.missing) == 0 {
+			break
+		}
+		if t.add(h.analyzer, text, sc.missing) {
+			wordTerms.retire(h.name, t)
+		}
+	}
+	if phrases {
+		toks := sc.toks
+		for _, p := range h.phraseNums {
+			for i := 0; i+len(p) <= len(toks); i++ {
+				ok := true
+				for j, term := range p {
+					if toks[i+j].term != term {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					out = append(out, span{toks[i].start, toks[i+len(p)-1].end})
+				}
 			}
 		}
 	}
 	return mergeSpans(text, out)
 }
 
-func isWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+// scratch holds the buffers of one call of spans.
+type scratch struct {
+	missing []word    // the words not in the cache
+	toks    []wordTok // the terms of the words in order, for phrases
 }
 
-func (h *highlighter) matches(term string) bool {
-	if len(h.exact) <= 8 {
-		for _, q := range h.exact {
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// matches reports whether term (a number of t) is one of h's terms or
+// near enough one that allows an edit distance. t.mu is held.
+func (h *highlighter) matches(t *wordTable, term int32) bool {
+	if h.exactSet == nil {
+		for _, q := range h.exactNums {
 			if q == term {
 				return true
 			}
 		}
-	} else if _, ok := h.terms[term]; ok {
+	} else if _, ok := h.exactSet[term]; ok {
 		return true
 	}
-	if len(h.fuzzy) == 0 || term == "" {
+	if len(h.fuzzy) == 0 {
+		return false
+	}
+	ti := &t.terms[term]
+	if ti.term == "" {
 		return false
 	}
 	// A near spelling shares the first letter and differs in length by
 	// at most the distance: most words fail these before any look-up.
-	first, runes := firstRune(term), -1
 	near := false
 	for _, f := range h.fuzzy {
-		if f.first != first {
-			continue
-		}
-		if runes < 0 {
-			runes = utf8.RuneCountInString(term)
-		}
-		if runes >= f.runes-f.dist && runes <= f.runes+f.dist {
+		if f.first == ti.first && ti.runes >= f.runes-f.dist && ti.runes <= f.runes+f.dist {
 			near = true
 			break
 		}
@@ -203,10 +233,13 @@ func (h *highlighter) matches(term string) bool {
 	}
 	m := false
 	for _, f := range h.fuzzy {
-		if f.first == first && memindex.WithinDistance(f.term, term, f.dist) {
+		if f.first == ti.first && withinDistance(f.term, ti.term, f.dist) {
 			m = true
 			break
 		}
+	}
+	if h.memo == nil {
+		h.memo = map[int32]bool{}
 	}
 	h.memo[term] = m
 	return m
@@ -243,74 +276,6 @@ type nearTerm struct {
 	dist  int
 }
 
-// wordCache remembers the analysed terms of single words, per analyzer.
-// Each analyzer's table holds at most wordCacheSize words and starts afresh
-// when full. A text's words are looked up under one read lock.
-type wordCache struct {
-	mu sync.RWMutex
-	by map[string]*analyzerWords
-}
-
-type analyzerWords struct {
-	mu sync.RWMutex
-	m  map[string][]string
-}
-
-const wordCacheSize = 200_000
-
-var wordTerms = &wordCache{by: map[string]*analyzerWords{}}
-
-func (c *wordCache) table(name string) *analyzerWords {
-	c.mu.RLock()
-	t := c.by[name]
-	c.mu.RUnlock()
-	if t != nil {
-		return t
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t = c.by[name]; t == nil {
-		t = &analyzerWords{m: map[string][]string{}}
-		c.by[name] = t
-	}
-	return t
-}
-
-// lookup appends to out the terms of each word of text (byte ranges).
-func (c *wordCache) lookup(name string, a analysis.Analyzer, text string, words []span, out [][]string) [][]string {
-	t := c.table(name)
-	var missing []int
-	t.mu.RLock()
-	for i, w := range words {
-		terms, ok := t.m[text[w.start:w.end]]
-		if !ok {
-			missing = append(missing, i)
-		}
-		out = append(out, terms)
-	}
-	t.mu.RUnlock()
-	if len(missing) == 0 {
-		return out
-	}
-	for _, i := range missing {
-		var terms []string
-		for _, tok := range a.Analyze([]byte(text[words[i].start:words[i].end])) {
-			terms = append(terms, string(tok.Term))
-		}
-		out[i] = terms
-	}
-	t.mu.Lock()
-	if len(t.m)+len(missing) > wordCacheSize {
-		t.m = map[string][]string{}
-	}
-	for _, i := range missing {
-		// A copy: the key must not keep the whole practice text alive.
-		t.m[strings.Clone(text[words[i].start:words[i].end])] = out[i]
-	}
-	t.mu.Unlock()
-	return out
-}
-
 func firstRune(s string) rune {
 	r, _ := utf8.DecodeRuneInString(s)
 	return r
@@ -320,7 +285,7 @@ func firstRune(s string) rune {
 // and merges overlapping ones.
 func mergeSpans(text string, in []span) []span {
 	slices.SortFunc(in, func(a, b span) int { return a.start - b.start })
-	var out []span
+	out := in[:0] // written behind the reading
 	for _, s := range in {
 		if s.start < 0 || s.end > len(text) || s.start >= s.end ||
 			!utf8.RuneStart(text[s.start]) || (s.end < len(text) && !utf8.RuneStart(text[s.end])) {
@@ -331,6 +296,9 @@ func mergeSpans(text string, in []span) []span {
 			continue
 		}
 		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -350,16 +318,7 @@ func snippet(text string, spans []span) string {
 		end := cutBefore(text, SnippetLength)
 		return render(text, 0, end, nil) + "…"
 	}
-	best, bestCount := 0, 0
-	for i := range spans {
-		seen := map[string]bool{}
-		for j := i; j < len(spans) && spans[j].end-spans[i].start <= SnippetLength; j++ {
-			seen[strings.ToLower(text[spans[j].start:spans[j].end])] = true
-		}
-		if len(seen) > bestCount {
-			best, bestCount = i, len(seen)
-		}
-	}
+	best := densest(text, spans)
 	start := spans[best].start - SnippetLength/5
 	if start <= 0 {
 		start = 0
@@ -386,6 +345,46 @@ func snippet(text string, spans []span) string {
 		out += "…"
 	}
 	return out
+}
+
+// densest returns the first i at which the spans that end within
+// SnippetLength bytes of spans[i].start hold the most distinct words, case
+// aside. spans are sorted and do not overlap, so those spans are
+// spans[i:j] with j never decreasing as i grows: each span enters and
+// leaves the window once.
+func densest(text string, spans []span) int {
+	ids := make([]int32, len(spans)) // the distinct lower-cased words, numbered
+	num := make(map[string]int32, len(spans))
+	for k, s := range spans {
+		low := strings.ToLower(text[s.start:s.end])
+		n, ok := num[low]
+		if !ok {
+			n = int32(len(num))
+			num[low] = n
+		}
+		ids[k] = n
+	}
+	count := make([]int32, len(num))
+	best, bestCount, distinct := 0, 0, 0
+	j := 0 // count holds spans[i:j]
+	for i := range spans {
+		j = max(j, i)
+		for ; j < len(spans) && spans[j].end-spans[i].start <= SnippetLength; j++ {
+			if count[ids[j]] == 0 {
+				distinct++
+			}
+			count[ids[j]]++
+		}
+		if distinct > bestCount {
+			best, bestCount = i, distinct
+		}
+		if i < j {
+			if count[ids[i]]--; count[ids[i]] == 0 {
+				distinct--
+			}
+		}
+	}
+	return best
 }
 
 // cutBefore returns a cut point at or before i, at a space when one is near,
@@ -423,29 +422,46 @@ func cutAfter(text string, i int) int {
 // tags and folding runs of white space into one space.
 func render(text string, start, end int, spans []span) string {
 	var b strings.Builder
+	b.Grow(end - start + 32)
 	pos := start
 	for _, s := range spans {
 		if s.end <= pos || s.start >= end {
 			continue
 		}
 		ms, me := max(s.start, pos), min(s.end, end)
-		b.WriteString(escape(text[pos:ms]))
+		escapeTo(&b, text[pos:ms])
 		b.WriteString("<mark>")
-		b.WriteString(escape(text[ms:me]))
+		escapeTo(&b, text[ms:me])
 		b.WriteString("</mark>")
 		pos = me
 	}
-	b.WriteString(escape(text[pos:end]))
+	escapeTo(&b, text[pos:end])
 	return strings.TrimSpace(b.String())
 }
 
-// escape is html.EscapeString with white space folded.
-func escape(s string) string {
-	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
-		var b strings.Builder
-		space := false
-		for _, r := range s {
-			if unicode.IsSpace(r) {
+// escapeTo writes s to b as html.EscapeString does, and, when s holds white
+// space, with each run of white space folded into one space and each byte
+// of invalid UTF-8 written as U+FFFD (the pieces of text are folded one by
+// one, as they always were).
+func escapeTo(b *strings.Builder, s string) {
+	if !hasSpace(s) {
+		last := 0
+		for i := 0; i < len(s); i++ {
+			if e := htmlEntity[s[i]]; e != "" {
+				b.WriteString(s[last:i])
+				b.WriteString(e)
+				last = i + 1
+			}
+		}
+		b.WriteString(s[last:])
+		return
+	}
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if asciiSpace[c] {
 				if !space {
 					b.WriteByte(' ')
 				}
@@ -453,9 +469,53 @@ func escape(s string) string {
 				continue
 			}
 			space = false
-			b.WriteRune(r)
+			if e := htmlEntity[c]; e != "" {
+				b.WriteString(e)
+			} else {
+				b.WriteByte(c)
+			}
+			continue
 		}
-		s = b.String()
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+		} else {
+			space = false
+			if r == utf8.RuneError && size == 1 {
+				b.WriteString("\uFFFD")
+			} else {
+				b.WriteString(s[i : i+size])
+			}
+		}
+		i += size
 	}
-	return html.EscapeString(s)
 }
+
+// hasSpace reports whether s holds a rune for which unicode.IsSpace is true.
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// htmlEntity is what html.EscapeString writes for each byte it replaces.
+var htmlEntity = [256]string{'&': "&amp;", '\'': "&#39;", '<': "&lt;", '>': "&gt;", '"': "&#34;"}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
