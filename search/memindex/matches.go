@@ -190,26 +190,36 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 		room = r
 	}
 	out := e.ownMatches(room)
+	// Bleve scales a disjunction's sum by coord = matched/total, computed
+	// as a quotient first: one multiplication per match, by a table.
+	var coordBuf [64]float64
+	coord := coordBuf[:0]
+	if total >= len(coordBuf) {
+		coord = make([]float64, 0, total+1)
+	}
+	for c := 0; c <= total; c++ {
+		coord = append(coord, float64(c)/float64(total))
+	}
 	emit := func(d uint32) {
 		if c := int(sc.cnt[d]); c >= min {
 			out.docs = append(out.docs, d)
-			out.scores = append(out.scores, sc.acc[d]*float64(c)/float64(total))
+			out.scores = append(out.scores, sc.acc[d]*coord[c])
 		}
 		sc.cnt[d], sc.acc[d] = 0, 0
 	}
 	if dense {
 		cnt, acc := sc.cnt[lo:hi+1], sc.acc[lo:hi+1]
-		ft := float64(total)
 		for k, c := range cnt {
 			if c == 0 {
 				continue
 			}
 			if int(c) >= min {
 				out.docs = append(out.docs, lo+uint32(k))
-				out.scores = append(out.scores, acc[k]*float64(c)/ft)
+				out.scores = append(out.scores, acc[k]*coord[c])
 			}
-			cnt[k], acc[k] = 0, 0
 		}
+		clear(cnt)
+		clear(acc)
 	} else {
 		slices.Sort(sc.touched)
 		for _, d := range sc.touched {
