@@ -157,18 +157,27 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 	// instead of remembering which documents were touched (a branch per
 	// posting the processor cannot predict).
 	dense := size > int(hi-lo)/8
-	for _, c := range nonEmpty {
+	cnt, acc := sc.cnt, sc.acc
+	for k, c := range nonEmpty {
 		switch {
+		case dense && k == 0 && c.s32 != nil:
+			// The arrays are zero: the first child's scores are written,
+			// not added (0 + x is x exactly).
+			f := c.factor
+			for i, d := range c.docs {
+				cnt[d] = 1
+				acc[d] = float64(c.s32[i]) * f
+			}
 		case dense && c.scores != nil:
 			for i, d := range c.docs {
-				sc.cnt[d]++
-				sc.acc[d] += c.scores[i]
+				cnt[d]++
+				acc[d] += c.scores[i]
 			}
 		case dense && c.s32 != nil:
 			f := c.factor
 			for i, d := range c.docs {
-				sc.cnt[d]++
-				sc.acc[d] += float64(c.s32[i]) * f
+				cnt[d]++
+				acc[d] += float64(c.s32[i]) * f
 			}
 		case dense:
 			for i, d := range c.docs {
@@ -209,15 +218,25 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 	}
 	if dense {
 		cnt, acc := sc.cnt[lo:hi+1], sc.acc[lo:hi+1]
+		// Without a branch the processor cannot predict: every document
+		// of the range is written at the next free slot, which advances
+		// only past a match (min is at least 1, so c = 0 never counts).
+		docs, scores := out.docs[:cap(out.docs)], out.scores[:cap(out.scores)]
+		m := uint16(min)
+		j := 0
 		for k, c := range cnt {
-			if c == 0 {
-				continue
+			if j >= len(docs) {
+				break // no room left: every remaining document is a non-match
 			}
-			if int(c) >= min {
-				out.docs = append(out.docs, lo+uint32(k))
-				out.scores = append(out.scores, acc[k]*coord[c])
+			docs[j] = lo + uint32(k)
+			scores[j] = acc[k] * coord[c]
+			inc := 0
+			if c >= m {
+				inc = 1
 			}
+			j += inc
 		}
+		out.docs, out.scores = docs[:j], scores[:j]
 		clear(cnt)
 		clear(acc)
 	} else {

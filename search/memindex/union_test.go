@@ -1,0 +1,89 @@
+package memindex
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// A union of children, dense or sparse, with kept (float32) or plain
+// scores, keeps the documents at least min children match, scored as
+// Bleve's disjunction: the sum of their scores times matched/total.
+func TestUnionEqualsReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	const n = 5000
+	ix := &Index{n: n}
+	for round := 0; round < 200; round++ {
+		kids := make([]Matches, 1+rng.IntN(4))
+		for k := range kids {
+			density := []float64{0.001, 0.05, 0.6, 0.95}[rng.IntN(4)]
+			lo, hi := rng.IntN(n), rng.IntN(n)
+			if lo > hi {
+				lo, hi = hi, lo
+			}
+			kept := rng.IntN(2) == 0
+			m := Matches{factor: 0.5 + rng.Float64()}
+			for d := lo; d <= hi; d++ {
+				if rng.Float64() < density {
+					m.docs = append(m.docs, uint32(d))
+					if kept {
+						m.s32 = append(m.s32, float32(rng.Float64()+0.01))
+					} else {
+						m.scores = append(m.scores, rng.Float64()+0.01)
+					}
+				}
+			}
+			kids[k] = m
+		}
+		min := 1 + rng.IntN(len(kids))
+
+		type acc struct {
+			sum float64
+			cnt int
+		}
+		want := map[uint32]*acc{}
+		for _, c := range kids {
+			for i, d := range c.docs {
+				if want[d] == nil {
+					want[d] = &acc{}
+				}
+				want[d].sum += c.Score(i)
+				want[d].cnt++
+			}
+		}
+		nonEmpty := 0
+		for _, c := range kids {
+			if c.Len() > 0 {
+				nonEmpty++
+			}
+		}
+
+		for _, arena := range []*Arena{nil, ix.NewArena()} {
+			e := &evaluator{ix: ix, arena: arena}
+			got := e.union(kids, min)
+			matched := 0
+			for d := uint32(0); d < n; d++ {
+				if a := want[d]; a != nil && a.cnt >= min && nonEmpty >= min {
+					matched++
+				}
+			}
+			if got.Len() != matched {
+				t.Fatalf("round %d (min %d of %d children): %d matches, want %d", round, min, len(kids), got.Len(), matched)
+			}
+			for i := 0; i < got.Len(); i++ {
+				d := got.Doc(i)
+				a := want[d]
+				if a == nil || a.cnt < min {
+					t.Fatalf("round %d: document %d matched by %v children, min %d", round, d, a, min)
+				}
+				if i > 0 && got.Doc(i-1) >= d {
+					t.Fatalf("round %d: documents out of order at %d", round, i)
+				}
+				coord := float64(a.cnt) / float64(len(kids))
+				if w := a.sum * coord; got.Score(i) != w && nonEmpty > 1 {
+					t.Fatalf("round %d: document %d scores %v, want %v", round, d, got.Score(i), w)
+				}
+			}
+			arena.Release()
+		}
+	}
+}
