@@ -6,15 +6,16 @@ import (
 )
 
 // serveGCPercent is the garbage collector's target when serving: the heap
-// may grow by a quarter of what is live before a collection, instead of
-// Go's default of doubling. A served index keeps its in-memory copy live
-// (about 300 MB at 100,000 practices with a full part cache) while a search
+// may grow by 15% of what is live before a collection, instead of Go's
+// default of doubling. A served index keeps its in-memory copy live (about
+// 290 MB at 100,000 practices with a full part cache) while a search
 // allocates little (its working matches are lent by an arena), so
-// collections are frequent but cheap. Measured with `casebook bench --n
-// 100000 --reuse`: resident memory while serving (median) 579 MB at 50,
-// 502 MB at 25, 457 MB at 10; HTTP p50 3.62, 3.35 and 3.69 ms. GOGC, when
-// set, wins.
-const serveGCPercent = 25
+// collections are frequent but cheap. Measured at 100,000 practices (median
+// resident memory while serving over HTTP, 2 clients): session 9, 579 MB at
+// 50, 502 MB at 25, 457 MB at 10 (HTTP p50 3.62, 3.35, 3.69 ms); session 10,
+// with pages released every 32 practices loaded, 422 MB at 25 and 395 MB at
+// 15, p50 within the run-to-run noise (2.4-2.8 ms). GOGC, when set, wins.
+const serveGCPercent = 15
 
 // tuneGC applies serveGCPercent unless the operator set GOGC.
 func tuneGC() {
