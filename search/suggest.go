@@ -321,10 +321,22 @@ func anyPrefix(forms []string, p string) bool {
 
 // fold lowercases s and removes accents.
 func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, strings.ToLower(s))
+	lower := strings.ToLower(s)
+	if isASCII(lower) {
+		return lower // nothing to decompose
+	}
+	t := folders.Get().(transform.Transformer)
+	defer folders.Put(t)
+	t.Reset()
+	out, _, err := transform.String(t, lower)
 	if err != nil {
-		return strings.ToLower(s)
+		return lower
 	}
 	return out
 }
+
+// folders lends accent-removing transformers: building one allocates a
+// chain and its buffers, and the plan folds every word of every query.
+var folders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}

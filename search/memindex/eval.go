@@ -85,7 +85,7 @@ func (e *evaluator) eval(q query.Query) (Matches, error) {
 		if err != nil {
 			return Matches{}, err
 		}
-		return intersect(children), nil
+		return e.intersect(children), nil
 	case *query.DisjunctionQuery:
 		children, err := e.all(q.Disjuncts)
 		if err != nil {
@@ -176,7 +176,7 @@ func (e *evaluator) boolean(q *query.BooleanQuery) (Matches, error) {
 	switch {
 	case must != nil && should != nil:
 		if shouldMin > 0 {
-			out = intersect([]Matches{*must, *should})
+			out = e.intersect([]Matches{*must, *should})
 		} else {
 			out = e.addOptional(*must, *should)
 		}

@@ -261,7 +261,7 @@ func min2(a, b uint32) uint32 {
 }
 
 // intersect keeps the documents every child matches, scoring the sum.
-func intersect(children []Matches) Matches {
+func (e *evaluator) intersect(children []Matches) Matches {
 	if len(children) == 0 {
 		return Matches{}
 	}
@@ -278,7 +278,7 @@ func intersect(children []Matches) Matches {
 	slices.SortFunc(order, func(a, b int) int { return children[a].Len() - children[b].Len() })
 	first := children[order[0]]
 	cur := make([]int, len(children))
-	out := Matches{}
+	out := e.ownMatches(first.Len())
 outer:
 	for i, d := range first.docs {
 		s := first.Score(i)
@@ -296,6 +296,11 @@ outer:
 		}
 		out.docs = append(out.docs, d)
 		out.scores = append(out.scores, s)
+	}
+	// The children are summed into out: their arena buffers can serve the
+	// rest of the search.
+	for _, c := range children {
+		e.arena.recycle(c)
 	}
 	return out
 }

@@ -52,7 +52,7 @@ func (e *evaluator) phrase(field string, slots [][]string, boost float64) Matche
 	if len(ss) == 0 {
 		return Matches{}
 	}
-	cand := intersect(parts)
+	cand := e.intersect(parts)
 	if len(ss) == 1 {
 		return cand
 	}

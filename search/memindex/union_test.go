@@ -87,3 +87,57 @@ func TestUnionEqualsReference(t *testing.T) {
 		}
 	}
 }
+
+// An intersection keeps the documents every child matches, scored as the
+// sum of the children's scores, whether its buffers come from an arena
+// (and its children's go back to it) or not.
+func TestIntersectEqualsReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	const n = 3000
+	ix := &Index{n: n}
+	for round := 0; round < 200; round++ {
+		kids := make([]Matches, 2+rng.IntN(3))
+		for k := range kids {
+			density := []float64{0.02, 0.5, 0.9}[rng.IntN(3)]
+			m := Matches{factor: 1}
+			for d := 0; d < n; d++ {
+				if rng.Float64() < density {
+					m.docs = append(m.docs, uint32(d))
+					m.scores = append(m.scores, rng.Float64())
+				}
+			}
+			kids[k] = m
+		}
+		want := map[uint32]float64{}
+		hits := map[uint32]int{}
+		for _, c := range kids {
+			for i, d := range c.docs {
+				want[d] += c.Score(i)
+				hits[d]++
+			}
+		}
+		for _, arena := range []*Arena{nil, ix.NewArena()} {
+			e := &evaluator{ix: ix, arena: arena}
+			got := e.intersect(kids)
+			count := 0
+			for _, h := range hits {
+				if h == len(kids) {
+					count++
+				}
+			}
+			if got.Len() != count {
+				t.Fatalf("round %d: %d matches, want %d", round, got.Len(), count)
+			}
+			for i := 0; i < got.Len(); i++ {
+				d := got.Doc(i)
+				if hits[d] != len(kids) {
+					t.Fatalf("round %d: document %d is in %d of %d children", round, d, hits[d], len(kids))
+				}
+				if diff := got.Score(i) - want[d]; diff > 1e-9 || diff < -1e-9 {
+					t.Fatalf("round %d: document %d scores %v, want %v", round, d, got.Score(i), want[d])
+				}
+			}
+			arena.Release()
+		}
+	}
+}
