@@ -99,8 +99,9 @@ func bleveCounts(facet string, fr *bsearch.FacetResult) []memindex.Count {
 // facetValues labels the counted values of facet in r.UI, adds the selected
 // values that were not counted (count 0) and sorts by count, then label.
 func facetValues(facet string, counts []memindex.Count, r Request) []FacetValue {
-	out := []FacetValue{}
-	seen := map[string]bool{}
+	filter := r.Filter(facet)
+	out := make([]FacetValue, 0, len(counts)+len(filter))
+	seen := make(map[string]bool, len(counts)+len(filter))
 	for _, c := range counts {
 		if c.Value == "" || seen[c.Value] {
 			continue
@@ -108,7 +109,7 @@ func facetValues(facet string, counts []memindex.Count, r Request) []FacetValue 
 		seen[c.Value] = true
 		out = append(out, FacetValue{Value: c.Value, Count: c.Count})
 	}
-	for _, v := range r.Filter(facet) {
+	for _, v := range filter {
 		if !seen[v] {
 			seen[v] = true
 			out = append(out, FacetValue{Value: v})

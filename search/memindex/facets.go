@@ -139,7 +139,13 @@ func (ix *Index) keywordCounts(field string, docs []uint32, complement bool, siz
 		}
 	}
 	counts = counts[:len(k.values)]
-	out := make([]Count, 0, 16)
+	n := 0
+	for _, c := range counts {
+		if c > 0 {
+			n++
+		}
+	}
+	out := make([]Count, 0, n)
 	for v, c := range counts {
 		if c > 0 {
 			out = append(out, Count{Value: k.values[v], Count: c})
