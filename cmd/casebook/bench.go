@@ -41,6 +41,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var queries, passes int
 	var seed int64
 	var keep, reuse bool
+	withBleve := true
 	fs.StringVar(&ns, "n", benchDefaultN, "comma-separated corpus sizes")
 	fs.IntVar(&queries, "queries", benchDefaultQueries, "queries in the mix")
 	fs.Int64Var(&seed, "seed", benchDefaultSeed, "seed of the corpus and of the query mix")
@@ -49,6 +50,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&keep, "keep", false, "keep the corpora and indexes")
 	fs.BoolVar(&reuse, "reuse", false, "with --dir: search the indexes a run with --keep left there (same seed) instead of importing again; the import figures are those of that run")
 	fs.StringVar(&jsonFile, "json", "", "also write the raw figures as JSON to this file")
+	fs.BoolVar(&withBleve, "bleve", true, "also time the same queries on Bleve alone (the slowest part of a run)")
 	fs.StringVar(&facets, "facets", benchDefaultFacets, `the facets every query counts (the search parameter facets), or "all"`)
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
@@ -108,7 +110,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 		f, err := runBenchmark(ctx, benchSettings{
-			N: n, Queries: queries, Seed: seed, Passes: passes, Dir: sub, Log: log.With("n", n), Reuse: reuse, Facets: facets,
+			N: n, Queries: queries, Seed: seed, Passes: passes, Dir: sub, Log: log.With("n", n), Reuse: reuse, Facets: facets, NoBleve: !withBleve,
 		})
 		if !keep {
 			os.RemoveAll(sub)
@@ -189,7 +191,12 @@ func writeBenchTable(w io.Writer, all []*benchFigures) {
 	}
 }
 
-func pair(l latency) string { return ms(l.P50) + " / " + ms(l.P99) }
+func pair(l latency) string {
+	if l.P50 == 0 && l.P99 == 0 {
+		return "n/a" // not measured
+	}
+	return ms(l.P50) + " / " + ms(l.P99)
+}
 
 // ms formats a latency with two significant digits below 10 ms.
 func ms(v float64) string {

@@ -267,3 +267,29 @@ func TestBenchQueryMix(t *testing.T) {
 		}
 	}
 }
+
+// --bleve=false leaves Bleve alone out: its columns say n/a, casebook's
+// are measured.
+func TestBenchWithoutBleve(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports and serves 200 practices")
+	}
+	code, out, errs := runCmd(t, "bench", "--n", "200", "--queries", "20", "--passes", "1", "--bleve=false", "--dir", filepath.Join(t.TempDir(), "work"))
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a header, a rule and one row, got:\n%s", out)
+	}
+	header, row := cells(lines[0]), cells(lines[2])
+	for i, h := range header {
+		bleveColumn := strings.Contains(h, "Bleve")
+		if got := row[i]; bleveColumn != strings.Contains(got, "n/a") {
+			t.Errorf("column %q = %q; want n/a exactly in the Bleve columns", h, got)
+		}
+	}
+	if !strings.Contains(errs, "Bleve alone skipped") {
+		t.Errorf("stderr does not say Bleve alone was skipped:\n%s", errs)
+	}
+}

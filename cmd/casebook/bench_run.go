@@ -44,6 +44,8 @@ type benchSettings struct {
 	// Facets is the facets parameter of every query: the facets counted
 	// ("" counts every facet).
 	Facets string
+	// NoBleve skips timing the queries on Bleve alone (its columns are n/a).
+	NoBleve bool
 }
 
 // benchImported records an import in the work directory, so that a later
@@ -173,6 +175,10 @@ func runBenchmark(ctx context.Context, s benchSettings) (*benchFigures, error) {
 		return nil, err
 	}
 
+	if s.NoBleve {
+		log.Info("Bleve alone skipped (--bleve=false)")
+		return f, nil
+	}
 	bx := ix.Bleve()
 	for _, hl := range []bool{false, true} {
 		log.Info("Bleve alone", "highlight", hl)
