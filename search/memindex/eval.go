@@ -201,17 +201,10 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 		return m
 	}
 	defer e.arena.recycle(opt) // added in: its buffer can serve the rest of the search
-	out := m
-	if !m.own {
-		out = e.ownMatches(len(m.docs))
-		out.docs = append(out.docs, m.docs...)
-		for i := range m.docs {
-			out.scores = append(out.scores, m.Score(i))
-		}
-	}
-	od := out.docs
-	if len(opt.docs) < len(od)/4 {
+	if len(opt.docs) < len(m.docs)/4 {
 		// A few optional matches (the words side by side): look each up.
+		out := e.owned(m)
+		od := out.docs
 		i := 0
 		for j, d := range opt.docs {
 			i = gallop(od, i, d)
@@ -225,17 +218,40 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 		return out
 	}
 	// Many (the interface language): spread them over a dense array and
-	// add without comparing positions.
+	// add without comparing positions, while copying m if it is shared.
 	sc := e.scratch()
 	defer e.release(sc)
+	acc := sc.acc
 	for j, d := range opt.docs {
-		sc.acc[d] = opt.Score(j)
+		acc[d] = opt.Score(j)
 	}
-	for i, d := range od {
-		out.scores[i] += sc.acc[d]
+	out := m
+	if m.own {
+		for i, d := range m.docs {
+			out.scores[i] += acc[d]
+		}
+	} else {
+		out = e.ownMatches(len(m.docs))
+		out.docs = append(out.docs, m.docs...)
+		for i, d := range m.docs {
+			out.scores = append(out.scores, m.Score(i)+acc[d])
+		}
 	}
 	for _, d := range opt.docs {
-		sc.acc[d] = 0
+		acc[d] = 0
+	}
+	return out
+}
+
+// owned returns m with docs and scores of its own, copied if shared.
+func (e *evaluator) owned(m Matches) Matches {
+	if m.own {
+		return m
+	}
+	out := e.ownMatches(len(m.docs))
+	out.docs = append(out.docs, m.docs...)
+	for i := range m.docs {
+		out.scores = append(out.scores, m.Score(i))
 	}
 	return out
 }

@@ -141,3 +141,57 @@ func TestIntersectEqualsReference(t *testing.T) {
 		}
 	}
 }
+
+// Adding optional matches keeps m's documents and adds the score of each
+// one opt also matches, whether opt is sparse (looked up) or dense (spread),
+// and whether m's buffers are its own (updated in place) or shared.
+func TestAddOptionalEqualsReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	const n = 4000
+	ix := &Index{n: n}
+	for round := 0; round < 200; round++ {
+		gen := func(density float64, kept bool) Matches {
+			m := Matches{factor: 0.5 + rng.Float64()}
+			for d := 0; d < n; d++ {
+				if rng.Float64() < density {
+					m.docs = append(m.docs, uint32(d))
+					if kept {
+						m.s32 = append(m.s32, float32(rng.Float64()))
+					} else {
+						m.scores = append(m.scores, rng.Float64())
+					}
+				}
+			}
+			return m
+		}
+		m := gen([]float64{0.1, 0.7}[rng.IntN(2)], rng.IntN(2) == 0)
+		m.own = m.scores != nil && rng.IntN(2) == 0
+		opt := gen([]float64{0.005, 0.3, 0.9}[rng.IntN(3)], rng.IntN(2) == 0)
+		want := make([]float64, m.Len())
+		optScore := map[uint32]float64{}
+		for j, d := range opt.docs {
+			optScore[d] = opt.Score(j)
+		}
+		for i, d := range m.docs {
+			want[i] = m.Score(i) + optScore[d]
+		}
+		wantDocs := append([]uint32(nil), m.docs...)
+		for _, arena := range []*Arena{nil, ix.NewArena()} {
+			mm := m
+			if m.own { // the first pass updated m's scores in place
+				mm.scores = append([]float64(nil), m.scores...)
+			}
+			e := &evaluator{ix: ix, arena: arena}
+			got := e.addOptional(mm, opt)
+			if got.Len() != len(wantDocs) {
+				t.Fatalf("round %d: %d matches, want %d", round, got.Len(), len(wantDocs))
+			}
+			for i := range wantDocs {
+				if got.Doc(i) != wantDocs[i] || got.Score(i) != want[i] {
+					t.Fatalf("round %d: match %d is %d scoring %v, want %d scoring %v", round, i, got.Doc(i), got.Score(i), wantDocs[i], want[i])
+				}
+			}
+			arena.Release()
+		}
+	}
+}
