@@ -8,6 +8,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // IDForURL derives a practice id from its canonical URL: the first 16
@@ -115,11 +116,17 @@ func DecodeStored(fields map[string]interface{}) (Practice, error) {
 	return decodePractice(s)
 }
 
-// decodePractice decodes a stored FieldDoc value.
+// decodePractice decodes a stored FieldDoc value. The JSON is decompressed
+// into a pooled buffer: decoding copies every string out of it.
 func decodePractice(s string) (Practice, error) {
-	raw, err := decodeStored(s)
+	buf := jsonBufs.Get().(*[]byte)
+	defer jsonBufs.Put(buf)
+	raw, err := decodeStoredInto(s, *buf)
 	if err != nil {
 		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
+	}
+	if cap(raw) <= maxPooledJSON {
+		*buf = raw[:0]
 	}
 	var p Practice
 	if err := jsonv2.Unmarshal(raw, &p); err != nil {
@@ -127,3 +134,9 @@ func decodePractice(s string) (Practice, error) {
 	}
 	return p, nil
 }
+
+// jsonBufs lends the buffers stored practices are decompressed into; one
+// larger than maxPooledJSON is not kept.
+var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+const maxPooledJSON = 256 << 10

@@ -1,8 +1,10 @@
 package indexer
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +91,36 @@ func TestGetManyAcrossSegments(t *testing.T) {
 		if !reflect.DeepEqual(got[id], want) {
 			t.Errorf("GetMany[%s] differs from Get:\n got %+v\nwant %+v", id, got[id], want)
 		}
+	}
+}
+
+// Stored practices are decompressed into pooled buffers: a decoded
+// practice must not change when the next one is decoded into the same
+// buffer.
+func TestDecodePracticeOwnsItsStrings(t *testing.T) {
+	ps := samplePractices()
+	var stored []string
+	for _, p := range ps {
+		raw, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, encodeStored(raw))
+	}
+	first, err := decodePractice(stored[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := first.Title + "|" + first.Body + "|" + strings.Join(first.Cities, ",")
+	for i := 0; i < 50; i++ {
+		if _, err := decodePractice(stored[1+i%(len(stored)-1)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := first.Title + "|" + first.Body + "|" + strings.Join(first.Cities, ","); got != want {
+		t.Errorf("a decoded practice changed when others were decoded after it:\n got %q\nwant %q", got, want)
+	}
+	if first.Title != ps[0].Title {
+		t.Errorf("title %q, want %q", first.Title, ps[0].Title)
 	}
 }

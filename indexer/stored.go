@@ -50,12 +50,18 @@ func encodeStored(raw []byte) string {
 
 // decodeStored returns the JSON of a stored document, in any of its forms.
 func decodeStored(s string) ([]byte, error) {
+	return decodeStoredInto(s, nil)
+}
+
+// decodeStoredInto is decodeStored writing the zstd form into dst's memory
+// when it has room (dst's contents are overwritten).
+func decodeStoredInto(s string, dst []byte) ([]byte, error) {
 	if s == "" {
 		return []byte(s), nil
 	}
 	switch s[0] {
 	case storedZstd:
-		out, err := storedCodec().dec.DecodeAll([]byte(s[1:]), nil)
+		out, err := storedCodec().dec.DecodeAll([]byte(s[1:]), dst[:0])
 		if err != nil {
 			return nil, fmt.Errorf("zstd: %w", err)
 		}
