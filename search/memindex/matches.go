@@ -110,6 +110,17 @@ func (m Matches) filter(a *Arena, sets []Set) Matches {
 	}
 	docs, scores := a.get(len(m.docs))
 	out := Matches{docs: docs, scores: scores, own: true}
+	if len(active) == 1 && m.scores != nil {
+		// The usual case (one filter on a merged result): no calls.
+		set, ms := active[0], m.scores
+		for i, d := range m.docs {
+			if set.Has(d) {
+				out.docs = append(out.docs, d)
+				out.scores = append(out.scores, ms[i])
+			}
+		}
+		return out
+	}
 	for i, d := range m.docs {
 		ok := true
 		for _, s := range active {

@@ -195,3 +195,62 @@ func TestAddOptionalEqualsReference(t *testing.T) {
 		}
 	}
 }
+
+// Filtering keeps the matches in every set, with their scores, whatever
+// form the scores have and however many sets there are.
+func TestFilterEqualsReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 23))
+	const n = 3000
+	for round := 0; round < 100; round++ {
+		m := Matches{factor: 0.5 + rng.Float64()}
+		kept := rng.IntN(2) == 0
+		for d := 0; d < n; d++ {
+			if rng.Float64() < 0.6 {
+				m.docs = append(m.docs, uint32(d))
+				if kept {
+					m.s32 = append(m.s32, float32(rng.Float64()))
+				} else {
+					m.scores = append(m.scores, rng.Float64())
+				}
+			}
+		}
+		sets := make([]Set, 1+rng.IntN(3))
+		for k := range sets {
+			if k > 0 && rng.IntN(3) == 0 {
+				continue // a nil set is ignored
+			}
+			sets[k] = newSet(n)
+			for d := 0; d < n; d++ {
+				if rng.Float64() < 0.3 {
+					sets[k].add(uint32(d))
+				}
+			}
+		}
+		var wantDocs []uint32
+		var wantScores []float64
+		for i, d := range m.docs {
+			in := true
+			for _, s := range sets {
+				if s != nil && !s.Has(d) {
+					in = false
+				}
+			}
+			if in {
+				wantDocs = append(wantDocs, d)
+				wantScores = append(wantScores, m.Score(i))
+			}
+		}
+		for _, a := range []*Arena{nil, (&Index{n: n}).NewArena()} {
+			got := a.Filter(m, sets...)
+			if got.Len() != len(wantDocs) {
+				t.Fatalf("round %d: %d matches, want %d", round, got.Len(), len(wantDocs))
+			}
+			for i := range wantDocs {
+				if got.Doc(i) != wantDocs[i] || got.Score(i) != wantScores[i] {
+					t.Fatalf("round %d: match %d is %d scoring %v, want %d scoring %v", round, i, got.Doc(i), got.Score(i), wantDocs[i], wantScores[i])
+				}
+			}
+			a.Release()
+		}
+	}
+}
