@@ -117,16 +117,17 @@ func DecodeStored(fields map[string]interface{}) (Practice, error) {
 }
 
 // decodePractice decodes a stored FieldDoc value. The JSON is decompressed
-// into a pooled buffer: decoding copies every string out of it.
-func decodePractice(s string) (Practice, error) {
+// into a pooled buffer: decoding copies every string out of it. Bytes are
+// only read during the call.
+func decodePractice[T ~string | ~[]byte](s T) (Practice, error) {
 	buf := jsonBufs.Get().(*[]byte)
 	defer jsonBufs.Put(buf)
 	raw, err := decodeStoredInto(s, *buf)
 	if err != nil {
 		return Practice{}, fmt.Errorf("decode stored practice: %w", err)
 	}
-	if cap(raw) <= maxPooledJSON {
-		*buf = raw[:0]
+	if len(s) > 0 && s[0] == storedZstd && cap(raw) <= maxPooledJSON {
+		*buf = raw[:0] // ours (the other forms may be s itself)
 	}
 	var p Practice
 	if err := jsonv2.Unmarshal(raw, &p); err != nil {

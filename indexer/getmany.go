@@ -38,22 +38,26 @@ func getFromSegments(ctx context.Context, s *scorch.IndexSnapshot, ids []string,
 			return fmt.Errorf("load %d practices: look ids up: %w", len(ids), err)
 		}
 		for it := nums.Iterator(); it.HasNext(); {
-			var id, stored string
+			var id string
+			var p Practice
+			var decodeErr error
 			found := false
-			// value is only valid during the call: both are copied.
+			// value is only valid during the call: the practice is
+			// decoded there, straight from the segment's bytes.
 			err := seg.VisitDocument(uint64(it.Next()), func(field string, _ byte, value []byte, _ []uint64) bool {
 				switch field {
 				case "_id":
 					id = string(value)
 				case FieldDoc:
-					stored, found = string(value), true
+					p, decodeErr = decodePractice(value)
+					found = true
 				}
 				return id == "" || !found
 			})
 			if err != nil {
 				return fmt.Errorf("load %s: %w", id, err)
 			}
-			if err := addStored(out, id, stored, found); err != nil {
+			if err := addStored(out, id, p, decodeErr, found); err != nil {
 				return err
 			}
 		}
@@ -74,28 +78,29 @@ func getByDocument(ctx context.Context, r index.IndexReader, ids []string, out m
 		if doc == nil {
 			continue // removed meanwhile
 		}
-		var stored string
+		var p Practice
+		var decodeErr error
 		found := false
 		doc.VisitFields(func(f index.Field) {
 			if f.Name() == FieldDoc {
-				stored, found = string(f.Value()), true
+				p, decodeErr = decodePractice(f.Value())
+				found = true
 			}
 		})
-		if err := addStored(out, id, stored, found); err != nil {
+		if err := addStored(out, id, p, decodeErr, found); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// addStored decodes the stored practice of id into out.
-func addStored(out map[string]Practice, id, stored string, found bool) error {
+// addStored adds the practice decoded for id to out.
+func addStored(out map[string]Practice, id string, p Practice, decodeErr error, found bool) error {
 	if !found {
 		return fmt.Errorf("load %s: no stored %q field", id, FieldDoc)
 	}
-	p, err := decodePractice(stored)
-	if err != nil {
-		return fmt.Errorf("load %s: %w", id, err)
+	if decodeErr != nil {
+		return fmt.Errorf("load %s: %w", id, decodeErr)
 	}
 	out[id] = p
 	return nil

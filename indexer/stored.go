@@ -54,10 +54,11 @@ func decodeStored(s string) ([]byte, error) {
 }
 
 // decodeStoredInto is decodeStored writing the zstd form into dst's memory
-// when it has room (dst's contents are overwritten).
-func decodeStoredInto(s string, dst []byte) ([]byte, error) {
-	if s == "" {
-		return []byte(s), nil
+// when it has room (dst's contents are overwritten). Given bytes, the plain
+// form is returned as is, not copied.
+func decodeStoredInto[T ~string | ~[]byte](s T, dst []byte) ([]byte, error) {
+	if len(s) == 0 {
+		return []byte{}, nil
 	}
 	switch s[0] {
 	case storedZstd:
@@ -67,7 +68,7 @@ func decodeStoredInto(s string, dst []byte) ([]byte, error) {
 		}
 		return out, nil
 	case storedDeflate:
-		return inflateStored(s[1:])
+		return inflateStored(string(s[1:]))
 	default:
 		return []byte(s), nil
 	}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -227,6 +228,30 @@ func TestStoredVectors(t *testing.T) {
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("decodeStored(%s) = %.80q...; want %.80q...", name, got, want)
+			}
+			// GetMany decodes straight from the segment's bytes, and a
+			// buffer it pools must never be the bytes it was given.
+			var wantP Practice
+			if err := json.Unmarshal(want, &wantP); err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				in := bytes.Clone(stored)
+				p, err := decodePractice(in)
+				if err != nil {
+					t.Fatalf("decodePractice(%s bytes): %v", name, err)
+				}
+				if !reflect.DeepEqual(p, wantP) {
+					t.Errorf("decodePractice(%s bytes) = %+v; want %+v", name, p, wantP)
+				}
+				// A zstd value decoded next reuses a pooled buffer: it must
+				// not be the bytes decoded before.
+				if _, err := decodePractice([]byte(encodeStored([]byte(`{"id":"x","title":"overwrite"}`)))); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(in, stored) {
+					t.Errorf("decodePractice(%s bytes) let a pooled buffer alias its input", name)
+				}
 			}
 		})
 	}
