@@ -20,19 +20,7 @@ func TestUnionEqualsReference(t *testing.T) {
 			if lo > hi {
 				lo, hi = hi, lo
 			}
-			kept := rng.IntN(2) == 0
-			m := Matches{factor: 0.5 + rng.Float64()}
-			for d := lo; d <= hi; d++ {
-				if rng.Float64() < density {
-					m.docs = append(m.docs, uint32(d))
-					if kept {
-						m.s32 = append(m.s32, float32(rng.Float64()+0.01))
-					} else {
-						m.scores = append(m.scores, rng.Float64()+0.01)
-					}
-				}
-			}
-			kids[k] = m
+			kids[k] = randomMatches(rng, lo, hi, density, rng.IntN(2) == 0)
 		}
 		min := 1 + rng.IntN(len(kids))
 
@@ -98,15 +86,7 @@ func TestIntersectEqualsReference(t *testing.T) {
 	for round := 0; round < 200; round++ {
 		kids := make([]Matches, 2+rng.IntN(3))
 		for k := range kids {
-			density := []float64{0.02, 0.5, 0.9}[rng.IntN(3)]
-			m := Matches{factor: 1}
-			for d := 0; d < n; d++ {
-				if rng.Float64() < density {
-					m.docs = append(m.docs, uint32(d))
-					m.scores = append(m.scores, rng.Float64())
-				}
-			}
-			kids[k] = m
+			kids[k] = randomMatches(rng, 0, n-1, []float64{0.02, 0.5, 0.9}[rng.IntN(3)], false)
 		}
 		want := map[uint32]float64{}
 		hits := map[uint32]int{}
@@ -150,20 +130,7 @@ func TestAddOptionalEqualsReference(t *testing.T) {
 	const n = 4000
 	ix := &Index{n: n}
 	for round := 0; round < 200; round++ {
-		gen := func(density float64, kept bool) Matches {
-			m := Matches{factor: 0.5 + rng.Float64()}
-			for d := 0; d < n; d++ {
-				if rng.Float64() < density {
-					m.docs = append(m.docs, uint32(d))
-					if kept {
-						m.s32 = append(m.s32, float32(rng.Float64()))
-					} else {
-						m.scores = append(m.scores, rng.Float64())
-					}
-				}
-			}
-			return m
-		}
+		gen := func(density float64, kept bool) Matches { return randomMatches(rng, 0, n-1, density, kept) }
 		m := gen([]float64{0.1, 0.7}[rng.IntN(2)], rng.IntN(2) == 0)
 		m.own = m.scores != nil && rng.IntN(2) == 0
 		opt := gen([]float64{0.005, 0.3, 0.9}[rng.IntN(3)], rng.IntN(2) == 0)
@@ -202,18 +169,7 @@ func TestFilterEqualsReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 23))
 	const n = 3000
 	for round := 0; round < 100; round++ {
-		m := Matches{factor: 0.5 + rng.Float64()}
-		kept := rng.IntN(2) == 0
-		for d := 0; d < n; d++ {
-			if rng.Float64() < 0.6 {
-				m.docs = append(m.docs, uint32(d))
-				if kept {
-					m.s32 = append(m.s32, float32(rng.Float64()))
-				} else {
-					m.scores = append(m.scores, rng.Float64())
-				}
-			}
-		}
+		m := randomMatches(rng, 0, n-1, 0.6, rng.IntN(2) == 0)
 		sets := make([]Set, 1+rng.IntN(3))
 		for k := range sets {
 			if k > 0 && rng.IntN(3) == 0 {
@@ -253,4 +209,22 @@ func TestFilterEqualsReference(t *testing.T) {
 			a.Release()
 		}
 	}
+}
+
+// randomMatches returns matches of documents lo..hi, each with probability
+// density, with positive scores kept as float32 (a cached part's form) or
+// as float64 (a merged result's).
+func randomMatches(rng *rand.Rand, lo, hi int, density float64, kept bool) Matches {
+	m := Matches{factor: 0.5 + rng.Float64()}
+	for d := lo; d <= hi; d++ {
+		if rng.Float64() < density {
+			m.docs = append(m.docs, uint32(d))
+			if kept {
+				m.s32 = append(m.s32, float32(rng.Float64()+0.01))
+			} else {
+				m.scores = append(m.scores, rng.Float64()+0.01)
+			}
+		}
+	}
+	return m
 }
