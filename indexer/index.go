@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
@@ -257,6 +258,24 @@ func (ix *Index) Close() error {
 // SearchInContext; writes go through Upsert, Delete and Session.
 func (ix *Index) Bleve() bleve.Index { return served{IndexAlias: ix.alias, ix: ix} }
 
+// TermVectors reports whether the index keeps Bleve term vectors for its
+// text fields (indexes created before session 11, or with
+// KeepTermVectors). Without them Bleve alone cannot match phrases: the
+// in-memory copy reads positions from FieldPositions instead.
+func (ix *Index) TermVectors() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.live == nil {
+		return false
+	}
+	im, ok := ix.live.Mapping().(*mapping.IndexMappingImpl)
+	if !ok {
+		return false
+	}
+	fm := im.FieldMappingForPath(TextField(KindBody, "en"))
+	return fm.IncludeTermVectors
+}
+
 // Dir returns the directory the index lives in, as given to Open.
 func (ix *Index) Dir() string { return ix.dir }
 
@@ -370,9 +389,18 @@ func (ix *Index) writeSized(ctx context.Context, docs []pendingDoc, ids []string
 		b.Reset()
 		return nil
 	}
-	for _, d := range docs {
-		if err := b.Index(d.id, d.fields); err != nil {
-			return fmt.Errorf("index %s: %w", d.id, err)
+	m := ix.live.Mapping()
+	for len(docs) > 0 {
+		chunk := docs[:min(len(docs), size-b.Size())]
+		docs = docs[len(chunk):]
+		prepared, err := prepareAll(m, chunk)
+		if err != nil {
+			return err
+		}
+		for _, d := range prepared {
+			if err := b.IndexAdvanced(d); err != nil {
+				return fmt.Errorf("index %s: %w", d.ID(), err)
+			}
 		}
 		if b.Size() >= size {
 			if err := flush(); err != nil {

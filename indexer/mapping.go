@@ -9,6 +9,13 @@ import (
 // docType is the one document type of the index.
 const docType = "practice"
 
+// KeepTermVectors makes the indexes created from now on keep Bleve term
+// vectors for their text fields, as indexes created before session 11 do.
+// casebook does not need them (it stores positions in FieldPositions); the
+// benchmark sets it for the index it gives Bleve alone, whose phrase
+// queries read them, and tests use it to compare both sources of positions.
+var KeepTermVectors = false
+
 // NewMapping returns the index mapping of a practice index: analysed text
 // fields per language, keyword fields for facets and filters, numeric year
 // and date, and the stored-only JSON document and fetch state. Nothing is mapped
@@ -35,7 +42,9 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 			f.Analyzer = AnalyzerFor(lang)
 			f.Store = false
 			f.IncludeInAll = false
-			f.IncludeTermVectors = true // highlighting of title, summary, body
+			// No term vectors: the indexer stores positions compactly
+			// in FieldPositions (analysed.go, package positions).
+			f.IncludeTermVectors = KeepTermVectors
 			f.DocValues = false
 			dm.AddFieldMappingsAt(TextField(kind, lang), f)
 		}
@@ -55,7 +64,7 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(name, f)
 	}
 
-	for _, name := range []string{FieldDoc, FieldFetch} {
+	for _, name := range []string{FieldDoc, FieldFetch, FieldPositions} {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Index = false

@@ -29,6 +29,9 @@ var memFields = func() memindex.Fields {
 		Year:     fieldYear,
 		Date:     fieldDate,
 		Group:    fieldGroup,
+		// Indexes written since session 11 keep positions in a stored
+		// field, not in term vectors.
+		Positions: indexer.VisitPositions,
 	}
 	for _, lang := range textLangs {
 		for _, kind := range indexer.TextKinds {

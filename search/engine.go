@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"github.com/casebook-project/casebook/indexer"
@@ -172,7 +173,7 @@ func (e *Engine) search(ctx context.Context, m *memindex.Index, p *plan, r Reque
 func (e *Engine) searchBleve(ctx context.Context, p *plan, r Request, fuzzy bool) (*Result, error) {
 	idx := e.ix.Bleve()
 	pq := p.pq
-	main := buildQuery(p, r, "", fuzzy)
+	main := e.bleveQuery(buildQuery(p, r, "", fuzzy))
 	sortKeys := sortOrder(r.Sort, pq.Empty())
 
 	facetsDone := make(chan facetAnswer, 1)
@@ -202,6 +203,15 @@ func (e *Engine) searchBleve(ctx context.Context, p *plan, r Request, fuzzy bool
 		out.Facets[f] = facetValues(f, bleveCounts(f, fr), r)
 	}
 	return out, nil
+}
+
+// bleveQuery adapts q for Bleve alone: on an index without term vectors it
+// cannot match phrases (withoutPositions).
+func (e *Engine) bleveQuery(q query.Query) query.Query {
+	if e.ix.TermVectors() {
+		return q
+	}
+	return withoutPositions(q)
 }
 
 // sortOrder is the Bleve sort for a request. The last two keys, group and

@@ -53,7 +53,7 @@ func (e *Engine) ownFilterFacets(ctx context.Context, p *plan, r Request, fuzzy 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req := bleve.NewSearchRequestOptions(buildQuery(p, r, f, fuzzy), 0, 0, false)
+			req := bleve.NewSearchRequestOptions(e.bleveQuery(buildQuery(p, r, f, fuzzy)), 0, 0, false)
 			req.AddFacet(f, facetRequest(f))
 			res, err := idx.SearchInContext(ctx, req)
 			mu.Lock()

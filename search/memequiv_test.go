@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casebook-project/casebook/indexer"
 	"github.com/casebook-project/casebook/search"
 )
 
@@ -21,6 +22,11 @@ import (
 func TestMemIndexAgreesWithBleve(t *testing.T) {
 	c := relLoadCorpus(t)
 	qs := relLoadSuite(t)
+	// Bleve alone matches phrases only in an index with term vectors; the
+	// in-memory copy reads the positions the indexer stores in either kind
+	// (TestStoredPositionsEqualTermVectors proves them equal).
+	defer func(keep bool) { indexer.KeepTermVectors = keep }(indexer.KeepTermVectors)
+	indexer.KeepTermVectors = true
 	ix, _ := relDemoIndex(t, c)
 	ctx := t.Context()
 	mem := search.New(ix)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/casebook-project/casebook/indexer/positions"
 )
 
 // Fields names what Build copies.
@@ -18,6 +20,12 @@ type Fields struct {
 	Year     string   // numeric field with doc values: the year
 	Date     string   // numeric field with doc values: the date sort key
 	Group    string   // keyword field with doc values: the translation group
+
+	// Positions, when set, visits the stored positions of every live
+	// document (package positions: one blob per document, with Bleve's
+	// internal number and its id). Build reads the positions of a posting
+	// from there when the index keeps no term vectors for it.
+	Positions func(ctx context.Context, r index.IndexReader, fn func(internal uint64, id string, blob []byte) error) error
 }
 
 // Build copies what Fields names from the snapshot r, labelled gen. It
@@ -33,6 +41,11 @@ func Build(ctx context.Context, r index.IndexReader, gen uint64, f Fields) (*Ind
 	}
 	if err := b.docValues(ctx, r, f); err != nil {
 		return nil, err
+	}
+	if f.Positions != nil {
+		if err := b.readPositions(ctx, r, f); err != nil {
+			return nil, err
+		}
 	}
 	for _, field := range f.Text {
 		if err := ctx.Err(); err != nil {
@@ -52,6 +65,38 @@ type builder struct {
 	dense   []uint32 // Bleve internal number -> document number
 	present []bool
 	order   []uint64 // document number -> Bleve internal number
+
+	// sections: text field -> by document, the part of its stored
+	// positions not read yet (package positions), while Build runs.
+	sections map[string][][]byte
+}
+
+// readPositions copies the stored positions of every document, field by
+// field, for the postings that come without term vectors.
+func (b *builder) readPositions(ctx context.Context, r index.IndexReader, f Fields) error {
+	b.sections = map[string][][]byte{}
+	for _, field := range f.Text {
+		b.sections[field] = make([][]byte, b.ix.n)
+	}
+	err := f.Positions(ctx, r, func(in uint64, id string, blob []byte) error {
+		if in >= uint64(len(b.present)) || !b.present[in] {
+			return nil
+		}
+		d := b.dense[in]
+		if id != "" && id != b.ix.ids[d] {
+			return fmt.Errorf("%w: positions of document %d are %s's, not %s's", ErrUnsupported, in, id, b.ix.ids[d])
+		}
+		return positions.Sections(blob, func(field string, body []byte) error {
+			if secs, ok := b.sections[field]; ok {
+				secs[d] = slices.Clone(body)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("memindex: stored positions: %w", err)
+	}
+	return nil
 }
 
 // docs numbers the live documents in Bleve's order and reads their ids.
@@ -288,6 +333,8 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 	slices.Sort(tf.sorted)
 	var tfd index.TermFieldDoc
 	var ps []uint16
+	var stored []uint32
+	secs := b.sections[field]
 	for i, term := range terms {
 		if i%2048 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -315,16 +362,30 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 			if in >= uint64(len(b.present)) || !b.present[in] {
 				continue
 			}
-			if got.Freq != uint64(len(got.Vectors)) {
-				tr.Close()
-				return nil, fmt.Errorf("%w: %s:%s has frequency %d and %d positions", ErrUnsupported, field, term, got.Freq, len(got.Vectors))
-			}
 			d := b.dense[in]
-			tf.norm[d] = float32(got.Norm)
 			ps = ps[:0]
-			for _, v := range got.Vectors {
-				ps = append(ps, uint16(min(v.Pos, math.MaxUint16)))
+			switch {
+			case secs != nil && len(secs[d]) > 0:
+				// The next term of d's stored positions: the dictionary
+				// and the stored terms are both in ascending byte order.
+				stored, secs[d], err = positions.Next(secs[d], stored[:0])
+				if err != nil {
+					tr.Close()
+					return nil, fmt.Errorf("%w: %s:%s of %s: %v", ErrUnsupported, field, term, b.ix.ids[d], err)
+				}
+				for _, v := range stored {
+					ps = append(ps, uint16(min(v, math.MaxUint16)))
+				}
+			default: // an index with term vectors, written before FieldPositions
+				for _, v := range got.Vectors {
+					ps = append(ps, uint16(min(v.Pos, math.MaxUint16)))
+				}
 			}
+			if got.Freq != uint64(len(ps)) {
+				tr.Close()
+				return nil, fmt.Errorf("%w: %s:%s has frequency %d and %d positions in %s", ErrUnsupported, field, term, got.Freq, len(ps), b.ix.ids[d])
+			}
+			tf.norm[d] = float32(got.Norm)
 			p.add(d, ps)
 		}
 		tr.Close()
@@ -341,6 +402,12 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 		}
 		tf.terms[term] = p
 	}
+	for d, rest := range secs {
+		if len(rest) > 0 {
+			return nil, fmt.Errorf("%w: %s: stored positions of %s hold terms the index does not", ErrUnsupported, field, b.ix.ids[d])
+		}
+	}
+	delete(b.sections, field)
 	return tf, nil
 }
 

@@ -1,0 +1,175 @@
+package memindex_test
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/casebook-project/casebook/cmd/casebook/benchcorpus"
+	"github.com/casebook-project/casebook/indexer"
+	"github.com/casebook-project/casebook/search/memindex"
+)
+
+// textFields are the analysed fields of a practice index.
+func textFields() memindex.Fields {
+	var f memindex.Fields
+	for _, lang := range indexer.TextLangs {
+		for _, kind := range indexer.TextKinds {
+			f.Text = append(f.Text, indexer.TextField(kind, lang))
+		}
+	}
+	f.Keywords = []string{indexer.FieldCity, indexer.FieldLang}
+	f.Year, f.Date, f.Group = indexer.FieldYear, indexer.FieldDate, indexer.FieldGroup
+	return f
+}
+
+// TestStoredPositionsEqualTermVectors builds the in-memory copy of one
+// index twice: once reading positions from Bleve's term vectors, once from
+// the positions the indexer stores (package positions). Every posting —
+// documents, positions — and every norm must be the same. The index has
+// several segments, replaced and deleted practices, German compounds (many
+// terms at one position) and practices in languages without an analyzer.
+func TestStoredPositionsEqualTermVectors(t *testing.T) {
+	ctx := t.Context()
+	defer func(keep bool) { indexer.KeepTermVectors = keep }(indexer.KeepTermVectors)
+	indexer.KeepTermVectors = true
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer ix.Close()
+	if !ix.TermVectors() {
+		t.Fatalf("TermVectors() = false with KeepTermVectors set")
+	}
+	ps := practices(t, 600)
+	for i := 0; i < len(ps); i += 150 { // one batch, one segment each
+		if err := ix.Upsert(ctx, ps[i:min(i+150, len(ps))]); err != nil {
+			t.Fatalf("Upsert: %v", err)
+		}
+	}
+	// Replace some practices with other text, delete others.
+	changed := slices.Clone(ps[10:40])
+	for i := range changed {
+		changed[i].Body = ps[len(ps)-1-i].Body
+		changed[i].Lang = ps[len(ps)-1-i].Lang
+	}
+	if err := ix.Upsert(ctx, changed); err != nil {
+		t.Fatalf("Upsert: %v", err)
+	}
+	var gone []string
+	for _, p := range ps[100:120] {
+		gone = append(gone, indexer.IDForURL(p.URL))
+	}
+	if err := ix.Delete(ctx, gone); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+
+	withStored := textFields()
+	withStored.Positions = indexer.VisitPositions
+	var fromVectors, fromStored *memindex.Index
+	err = ix.Read(ctx, func(r index.IndexReader, gen uint64) error {
+		var err error
+		if fromVectors, err = memindex.Build(ctx, r, gen, textFields()); err != nil {
+			return fmt.Errorf("from term vectors: %w", err)
+		}
+		if fromStored, err = memindex.Build(ctx, r, gen, withStored); err != nil {
+			return fmt.Errorf("from stored positions: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fromStored.Len(), len(ps)-len(gone); got != want {
+		t.Fatalf("copy holds %d practices, want %d", got, want)
+	}
+	vp, vn := memindex.DumpText(fromVectors)
+	sp, sn := memindex.DumpText(fromStored)
+	terms, positions := 0, 0
+	for field, want := range vp {
+		got := sp[field]
+		if len(got) != len(want) {
+			t.Errorf("%s: %d terms from stored positions, %d from term vectors", field, len(got), len(want))
+		}
+		for term, w := range want {
+			terms++
+			for _, p := range w.Pos {
+				positions += len(p)
+			}
+			if g := got[term]; !reflect.DeepEqual(g, w) {
+				t.Errorf("%s:%s differs\n  stored  %v\n  vectors %v", field, term, g, w)
+			}
+		}
+	}
+	if !reflect.DeepEqual(sn, vn) {
+		t.Errorf("norms differ between stored positions and term vectors")
+	}
+	if terms < 5000 || positions < 100000 {
+		t.Errorf("compared %d terms and %d positions; the corpus is too small to mean much", terms, positions)
+	}
+	t.Logf("compared %d terms, %d positions", terms, positions)
+}
+
+// TestStoredPositionsWithoutTermVectors: an index created now keeps no term
+// vectors, and its copy still has every position a phrase needs.
+func TestStoredPositionsWithoutTermVectors(t *testing.T) {
+	ctx := t.Context()
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer ix.Close()
+	if ix.TermVectors() {
+		t.Fatalf("a new index keeps term vectors")
+	}
+	p := indexer.Practice{
+		URL: "https://example.org/de/stadtteilmuetter", Title: "Stadtteilmütter in Berlin-Neukölln",
+		Body: "Die Stadtteilmütter besuchen Familien. Stadtteilmütter sprechen viele Sprachen.",
+		Lang: "de", Cities: []string{"Berlin"}, Country: "DE",
+	}
+	if err := ix.Upsert(ctx, []indexer.Practice{p}); err != nil {
+		t.Fatalf("Upsert: %v", err)
+	}
+	f := textFields()
+	f.Positions = indexer.VisitPositions
+	var m *memindex.Index
+	err = ix.Read(ctx, func(r index.IndexReader, gen uint64) error {
+		var err error
+		m, err = memindex.Build(ctx, r, gen, f)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	posts, _ := memindex.DumpText(m)
+	body := posts[indexer.TextField(indexer.KindBody, "de")]
+	for term, want := range map[string][]uint16{
+		"stadtteilmutt": {2, 5}, // the compound and its parts share a position
+		"stadt":         {2, 5},
+		"mutt":          {2, 5},
+		"famili":        {4},
+	} {
+		if got := body[term]; len(got.Pos) != 1 || !slices.Equal(got.Pos[0], want) {
+			t.Errorf("body_de:%s positions %v, want %v", term, got.Pos, want)
+		}
+	}
+}
+
+func practices(t *testing.T, n int) []indexer.Practice {
+	t.Helper()
+	seq, err := benchcorpus.Generate(n, 7)
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	var out []indexer.Practice
+	for p := range seq {
+		out = append(out, p)
+	}
+	for i := 0; i < len(out); i += 50 { // a few practices in a language without analyzer
+		out[i].Lang = "pt"
+	}
+	return out
+}
