@@ -180,7 +180,7 @@ func Next(body []byte, dst []uint32) ([]uint32, []byte, error) {
 		return dst, nil, fmt.Errorf("%w: term frequency", ErrCorrupt)
 	}
 	body = body[k:]
-	more++ // freq-1 positions follow
+	more++                        // freq-1 positions follow
 	if more > uint64(len(body)) { // every position takes at least a byte
 		return dst, nil, fmt.Errorf("%w: frequency %d past the end", ErrCorrupt, more+1)
 	}

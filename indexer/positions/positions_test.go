@@ -54,7 +54,7 @@ func TestRoundTrip(t *testing.T) {
 	got := decodeAll(t, e.Bytes())
 	want := []termPositions{
 		{"body_de", [][]uint32{{4}, {2, 5}, {2, 5}, {2, 5}, {300, 70000}}}, // famili mutt stadt stadtteilmutt zz
-		{"title_en", [][]uint32{{3}, {1}, {1}}},                           // b e é (bytes: 0x62 0x65 0xc3)
+		{"title_en", [][]uint32{{3}, {1}, {1}}},                            // b e é (bytes: 0x62 0x65 0xc3)
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d sections, want %d", len(got), len(want))

@@ -21,7 +21,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, res)
+	writeResult(c, res)
 	return nil
 }
 
