@@ -31,8 +31,8 @@ func TestBenchCommand(t *testing.T) {
 		t.Fatalf("want a header, a rule and one row, got:\n%s", out)
 	}
 	header, row := cells(lines[0]), cells(lines[2])
-	if len(header) != 11 || len(row) != len(header) {
-		t.Fatalf("header has %d columns, row %d; want 11 each:\n%s", len(header), len(row), out)
+	if len(header) != 12 || len(row) != len(header) {
+		t.Fatalf("header has %d columns, row %d; want 12 each:\n%s", len(header), len(row), out)
 	}
 	for i, c := range row {
 		if c == "" || c == "0" || strings.Contains(c, "NaN") || strings.Contains(c, "Inf") ||
