@@ -3,6 +3,7 @@ package memindex
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -329,12 +330,19 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 		terms = append(terms, e.Term)
 	}
 	dict.Close()
+	slices.Sort(terms)
+	if secs := b.sections[field]; secs != nil {
+		tf, err := b.storedPostings(ctx, r, field, terms, secs)
+		if !errors.Is(err, errNoSection) {
+			delete(b.sections, field)
+			return tf, err
+		}
+		// A document without stored positions (written before them, in an
+		// index that keeps term vectors): read positions from the vectors.
+	}
 	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms, norm: make([]float32, b.ix.n)}
-	slices.Sort(tf.sorted)
 	var tfd index.TermFieldDoc
 	var ps []uint16
-	var stored []uint32
-	secs := b.sections[field]
 	for i, term := range terms {
 		if i%2048 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -364,22 +372,8 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 			}
 			d := b.dense[in]
 			ps = ps[:0]
-			switch {
-			case secs != nil && len(secs[d]) > 0:
-				// The next term of d's stored positions: the dictionary
-				// and the stored terms are both in ascending byte order.
-				stored, secs[d], err = positions.Next(secs[d], stored[:0])
-				if err != nil {
-					tr.Close()
-					return nil, fmt.Errorf("%w: %s:%s of %s: %v", ErrUnsupported, field, term, b.ix.ids[d], err)
-				}
-				for _, v := range stored {
-					ps = append(ps, uint16(min(v, math.MaxUint16)))
-				}
-			default: // an index with term vectors, written before FieldPositions
-				for _, v := range got.Vectors {
-					ps = append(ps, uint16(min(v.Pos, math.MaxUint16)))
-				}
+			for _, v := range got.Vectors {
+				ps = append(ps, uint16(min(v.Pos, math.MaxUint16)))
 			}
 			if got.Freq != uint64(len(ps)) {
 				tr.Close()
@@ -401,11 +395,6 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 			p.freq = slices.Clone(p.freq)
 		}
 		tf.terms[term] = p
-	}
-	for d, rest := range secs {
-		if len(rest) > 0 {
-			return nil, fmt.Errorf("%w: %s: stored positions of %s hold terms the index does not", ErrUnsupported, field, b.ix.ids[d])
-		}
 	}
 	delete(b.sections, field)
 	return tf, nil
@@ -434,4 +423,146 @@ func sortPosting(p *posting) {
 		q.add(p.docs[i], ps)
 	}
 	*p = *q
+}
+
+// errNoSection: a document of a posting has no stored positions.
+var errNoSection = errors.New("memindex: a document has no stored positions")
+
+// storedPostings copies the postings of field (its terms ascending) with
+// the positions stored by the indexer, secs[d] being document d's section
+// of the field. Bleve gives each posting's documents, frequencies and
+// norms term by term; the positions are stored document by document, each
+// document's terms in ascending order. Reading a document's next term for
+// every posting would jump from document to document (a cache miss each),
+// so the postings are read first with room for their positions, then
+// transposed (for each document, its terms) and the positions filled in
+// document order. It returns errNoSection if a document in the postings
+// has no section.
+func (b *builder) storedPostings(ctx context.Context, r index.IndexReader, field string, terms []string, secs [][]byte) (*textField, error) {
+	n := b.ix.n
+	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms, norm: make([]float32, n)}
+	plist := make([]*posting, 0, len(terms)) // postings in ascending term order
+	perDoc := make([]uint32, n+1)            // terms per document, then offsets into docTerms
+	var tfd index.TermFieldDoc
+	for i, term := range terms {
+		if i%2048 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		tr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, false)
+		if err != nil {
+			return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
+		}
+		p := &posting{}
+		cnt := tr.Count()
+		p.docs = make([]uint32, 0, cnt)
+		p.freq = make([]uint8, 0, cnt)
+		var npos uint32
+		for {
+			got, err := tr.Next(tfd.Reset())
+			if err != nil {
+				tr.Close()
+				return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
+			}
+			if got == nil {
+				break
+			}
+			in := internal(got.ID)
+			if in >= uint64(len(b.present)) || !b.present[in] {
+				continue
+			}
+			d := b.dense[in]
+			if len(secs[d]) == 0 {
+				tr.Close()
+				return nil, errNoSection
+			}
+			if k := len(p.docs); k > 0 && p.docs[k-1] >= d {
+				tr.Close()
+				return nil, fmt.Errorf("%w: %s:%s: documents out of order", ErrUnsupported, field, term)
+			}
+			if got.Freq == 0 || got.Freq > math.MaxUint16 {
+				tr.Close()
+				return nil, fmt.Errorf("%w: %s:%s has frequency %d in %s", ErrUnsupported, field, term, got.Freq, b.ix.ids[d])
+			}
+			if len(p.docs)%postingBlock == 0 {
+				p.blk = append(p.blk, npos)
+			}
+			if got.Freq >= freqEscape {
+				if p.big == nil {
+					p.big = map[int32]uint32{}
+				}
+				p.big[int32(len(p.docs))] = uint32(got.Freq)
+				p.freq = append(p.freq, freqEscape)
+			} else {
+				p.freq = append(p.freq, uint8(got.Freq))
+			}
+			p.docs = append(p.docs, d)
+			npos += uint32(got.Freq)
+			tf.norm[d] = float32(got.Norm)
+			perDoc[d+1]++
+		}
+		tr.Close()
+		if len(p.docs) == 0 {
+			continue
+		}
+		if cap(p.docs) > len(p.docs) { // Bleve counted deleted documents
+			p.docs = slices.Clone(p.docs)
+			p.freq = slices.Clone(p.freq)
+		}
+		p.pos = make([]uint16, npos)
+		tf.terms[term] = p
+		plist = append(plist, p)
+	}
+
+	// Transpose: docTerms[perDoc[d]:perDoc[d+1]] are d's postings, by
+	// their index in plist (ascending term order).
+	for d := range n {
+		perDoc[d+1] += perDoc[d]
+	}
+	docTerms := make([]uint32, perDoc[n])
+	fill := slices.Clone(perDoc[:n])
+	for t, p := range plist {
+		for _, d := range p.docs {
+			docTerms[fill[d]] = uint32(t)
+			fill[d]++
+		}
+	}
+	fill = nil
+
+	// Fill in the positions, document by document.
+	next := make([]uint32, len(plist))    // index in the posting of the next document
+	nextPos := make([]uint32, len(plist)) // where its positions go
+	var buf []uint32
+	for d := range n {
+		if d%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		sec := secs[d]
+		for _, t := range docTerms[perDoc[d]:perDoc[d+1]] {
+			var err error
+			buf, sec, err = positions.Next(sec, buf[:0])
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s of %s: %v", ErrUnsupported, field, b.ix.ids[d], err)
+			}
+			p := plist[t]
+			i := next[t]
+			next[t]++
+			freq := p.freqOf(int(i))
+			if uint32(len(buf)) != freq {
+				return nil, fmt.Errorf("%w: %s: a term of %s has frequency %d and %d stored positions", ErrUnsupported, field, b.ix.ids[d], freq, len(buf))
+			}
+			dst := p.pos[nextPos[t] : nextPos[t]+freq]
+			for k, v := range buf {
+				dst[k] = uint16(min(v, math.MaxUint16))
+			}
+			nextPos[t] += freq
+		}
+		if len(sec) > 0 {
+			return nil, fmt.Errorf("%w: %s: stored positions of %s hold terms the index does not", ErrUnsupported, field, b.ix.ids[d])
+		}
+	}
+	return tf, nil
 }
