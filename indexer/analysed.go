@@ -47,14 +47,17 @@ func (a *analysedText) AnalyzedTokenFrequencies() index.TokenFrequencies { retur
 // preparer maps practices' field maps onto Bleve documents, analyses their
 // text fields and adds the positions field.
 type preparer struct {
-	m   mapping.IndexMapping
-	enc positions.Encoder
-	tok []positions.Token
+	m         mapping.IndexMapping
+	positions bool // add FieldPositions (the index keeps no term vectors)
+	enc       positions.Encoder
+	tok       []positions.Token
 }
 
 // prepare returns the document Bleve indexes for fields. Its text fields
 // are analysed already, as Bleve would analyse them (same analyzer, same
-// options), and FieldPositions holds their tokens' positions.
+// options), and, in an index without term vectors, FieldPositions holds
+// their tokens' positions. (An index created before FieldPositions keeps
+// term vectors; the in-memory copy reads its positions there.)
 func (p *preparer) prepare(id string, fields map[string]interface{}) (*bdoc.Document, error) {
 	doc := bdoc.NewDocument(id)
 	if err := p.m.MapDocument(doc, fields); err != nil {
@@ -76,6 +79,9 @@ func (p *preparer) prepare(id string, fields map[string]interface{}) (*bdoc.Docu
 			length:    len(tokens),
 			freqs:     analysis.TokenFrequency(tokens, tf.ArrayPositions(), tf.Options()),
 		}
+		if !p.positions {
+			continue
+		}
 		p.tok = p.tok[:0]
 		for _, t := range tokens {
 			p.tok = append(p.tok, positions.Token{Term: t.Term, Position: t.Position})
@@ -89,7 +95,7 @@ func (p *preparer) prepare(id string, fields map[string]interface{}) (*bdoc.Docu
 }
 
 // prepareAll prepares docs on every core; out[i] is docs[i]'s document.
-func prepareAll(m mapping.IndexMapping, docs []pendingDoc) ([]*bdoc.Document, error) {
+func prepareAll(m mapping.IndexMapping, withPositions bool, docs []pendingDoc) ([]*bdoc.Document, error) {
 	out := make([]*bdoc.Document, len(docs))
 	errs := make([]error, len(docs))
 	workers := min(runtime.GOMAXPROCS(0), len(docs))
@@ -100,7 +106,7 @@ func prepareAll(m mapping.IndexMapping, docs []pendingDoc) ([]*bdoc.Document, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := preparer{m: m}
+			p := preparer{m: m, positions: withPositions}
 			for {
 				next.Lock()
 				k := i

@@ -268,12 +268,15 @@ func (ix *Index) TermVectors() bool {
 	if ix.live == nil {
 		return false
 	}
-	im, ok := ix.live.Mapping().(*mapping.IndexMappingImpl)
+	return termVectors(ix.live.Mapping())
+}
+
+func termVectors(m mapping.IndexMapping) bool {
+	im, ok := m.(*mapping.IndexMappingImpl)
 	if !ok {
 		return false
 	}
-	fm := im.FieldMappingForPath(TextField(KindBody, "en"))
-	return fm.IncludeTermVectors
+	return im.FieldMappingForPath(TextField(KindBody, "en")).IncludeTermVectors
 }
 
 // Dir returns the directory the index lives in, as given to Open.
@@ -390,10 +393,11 @@ func (ix *Index) writeSized(ctx context.Context, docs []pendingDoc, ids []string
 		return nil
 	}
 	m := ix.live.Mapping()
+	withPositions := !termVectors(m)
 	for len(docs) > 0 {
 		chunk := docs[:min(len(docs), size-b.Size())]
 		docs = docs[len(chunk):]
-		prepared, err := prepareAll(m, chunk)
+		prepared, err := prepareAll(m, withPositions, chunk)
 		if err != nil {
 			return err
 		}

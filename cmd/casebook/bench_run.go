@@ -420,14 +420,15 @@ func benchHTTP(ctx context.Context, s benchSettings, eng *search.Engine, ix *ind
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
 	defer client.CloseIdleConnections()
 	var mu sync.Mutex
-	get := func(ctx context.Context, u string) error {
-		if err := benchGet(ctx, client, u, want); err != nil {
-			return err
+	get := func(ctx context.Context, u string) (time.Duration, error) {
+		took, err := benchGet(ctx, client, u, want)
+		if err != nil {
+			return 0, err
 		}
 		mu.Lock()
 		f.HTTPAnswers200++
 		mu.Unlock()
-		return nil
+		return took, nil
 	}
 
 	if _, _, err := httpPass(ctx, urls, get); err != nil { // warm-up
@@ -470,7 +471,7 @@ func benchHTTP(ctx context.Context, s benchSettings, eng *search.Engine, ix *ind
 
 // httpPass sends every URL once, benchClients at a time, and returns the
 // latency of each request and the wall time of the pass.
-func httpPass(ctx context.Context, urls []string, get func(context.Context, string) error) ([]time.Duration, time.Duration, error) {
+func httpPass(ctx context.Context, urls []string, get func(context.Context, string) (time.Duration, error)) ([]time.Duration, time.Duration, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan string)
@@ -484,9 +485,7 @@ func httpPass(ctx context.Context, urls []string, get func(context.Context, stri
 	for range benchClients {
 		wg.Go(func() {
 			for u := range next {
-				t := time.Now()
-				err := get(ctx, u)
-				d := time.Since(t)
+				d, err := get(ctx, u)
 				mu.Lock()
 				if err != nil && first == nil {
 					first = err
@@ -519,39 +518,41 @@ feed:
 
 // benchGet runs one search over HTTP, reads the whole answer and checks it
 // is a 200 JSON answer with exactly the facets wanted.
-func benchGet(ctx context.Context, client *http.Client, u string, want []string) error {
+func benchGet(ctx context.Context, client *http.Client, u string, want []string) (time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return fmt.Errorf("request %s: %w", u, err)
+		return 0, fmt.Errorf("request %s: %w", u, err)
 	}
+	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("GET %s: %w", u, err)
+		return 0, fmt.Errorf("GET %s: %w", u, err)
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	took := time.Since(start) // until the whole answer is read; checking it is the client's own work
 	if err != nil {
-		return fmt.Errorf("GET %s: read answer: %w", u, err)
+		return 0, fmt.Errorf("GET %s: read answer: %w", u, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s: %s", u, resp.Status, body)
+		return 0, fmt.Errorf("GET %s: %s: %s", u, resp.Status, body)
 	}
 	var res struct {
 		Hits   []json.RawMessage          `json:"hits"`
 		Facets map[string]json.RawMessage `json:"facets"`
 	}
 	if err := json.Unmarshal(body, &res); err != nil {
-		return fmt.Errorf("GET %s: answer: %w", u, err)
+		return 0, fmt.Errorf("GET %s: answer: %w", u, err)
 	}
 	for _, facet := range want {
 		if _, ok := res.Facets[facet]; !ok {
-			return fmt.Errorf("GET %s: answer without facet %q", u, facet)
+			return 0, fmt.Errorf("GET %s: answer without facet %q", u, facet)
 		}
 	}
 	if len(res.Facets) != len(want) {
-		return fmt.Errorf("GET %s: answer with %d facets, want %d (%v)", u, len(res.Facets), len(want), want)
+		return 0, fmt.Errorf("GET %s: answer with %d facets, want %d (%v)", u, len(res.Facets), len(want), want)
 	}
-	return nil
+	return took, nil
 }
 
 // distribution sorts lat and returns its median, 99th percentile and

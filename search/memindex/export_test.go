@@ -2,26 +2,20 @@ package memindex
 
 import "slices"
 
-// PostingDump is one term's posting, for tests comparing two copies.
-type PostingDump struct {
-	Docs []string   // external ids, in document order
-	Pos  [][]uint16 // positions in each
-}
-
-// DumpText returns every text field's postings by external id, and each
-// document's norm per field.
-func DumpText(ix *Index) (map[string]map[string]PostingDump, map[string]map[string]float32) {
-	posts := map[string]map[string]PostingDump{}
+// DumpText returns every text field's postings — term, then external id,
+// then positions — and each document's norm per field, for tests
+// comparing two copies whatever their document numbering.
+func DumpText(ix *Index) (map[string]map[string]map[string][]uint16, map[string]map[string]float32) {
+	posts := map[string]map[string]map[string][]uint16{}
 	norms := map[string]map[string]float32{}
 	for field, tf := range ix.text {
-		pf := map[string]PostingDump{}
+		pf := map[string]map[string][]uint16{}
 		for term, p := range tf.terms {
-			var d PostingDump
+			byID := map[string][]uint16{}
 			for i, doc := range p.docs {
-				d.Docs = append(d.Docs, ix.ids[doc])
-				d.Pos = append(d.Pos, slices.Clone(p.positions(i)))
+				byID[ix.ids[doc]] = slices.Clone(p.positions(i))
 			}
-			pf[term] = d
+			pf[term] = byID
 		}
 		posts[field] = pf
 		nf := map[string]float32{}

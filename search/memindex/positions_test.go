@@ -1,7 +1,6 @@
 package memindex_test
 
 import (
-	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -26,31 +25,69 @@ func textFields() memindex.Fields {
 	return f
 }
 
-// TestStoredPositionsEqualTermVectors builds the in-memory copy of one
-// index twice: once reading positions from Bleve's term vectors, once from
-// the positions the indexer stores (package positions). Every posting —
-// documents, positions — and every norm must be the same. The index has
-// several segments, replaced and deleted practices, German compounds (many
-// terms at one position) and practices in languages without an analyzer.
+// TestStoredPositionsEqualTermVectors writes the same practices, in the
+// same batches, into an index that keeps Bleve term vectors (as indexes
+// created before FieldPositions do) and one that stores positions
+// instead (as every index created now), and builds each one's in-memory
+// copy. Every posting — documents, positions — and every norm must be the
+// same. The indexes have several segments, replaced and deleted
+// practices, German compounds (many terms at one position) and practices
+// in a language without an analyzer.
 func TestStoredPositionsEqualTermVectors(t *testing.T) {
+	ps := practices(t, 600)
+	fromVectors := buildCopy(t, ps, true)
+	fromStored := buildCopy(t, ps, false)
+	if got, want := fromStored.Len(), fromVectors.Len(); got != want || got != len(ps)-20 {
+		t.Fatalf("copies hold %d and %d practices, want %d", got, want, len(ps)-20)
+	}
+	vp, vn := memindex.DumpText(fromVectors)
+	sp, sn := memindex.DumpText(fromStored)
+	terms, positions := 0, 0
+	for field, want := range vp {
+		got := sp[field]
+		if len(got) != len(want) {
+			t.Errorf("%s: %d terms from stored positions, %d from term vectors", field, len(got), len(want))
+		}
+		for term, w := range want {
+			terms++
+			for _, p := range w {
+				positions += len(p)
+			}
+			if g := got[term]; !reflect.DeepEqual(g, w) {
+				t.Errorf("%s:%s differs\n  stored  %v\n  vectors %v", field, term, g, w)
+			}
+		}
+	}
+	if !reflect.DeepEqual(sn, vn) {
+		t.Errorf("norms differ between stored positions and term vectors")
+	}
+	if terms < 5000 || positions < 100000 {
+		t.Errorf("compared %d terms and %d positions; the corpus is too small to mean much", terms, positions)
+	}
+	t.Logf("compared %d terms, %d positions", terms, positions)
+}
+
+// buildCopy writes ps into a new index, with or without term vectors, in
+// batches of 150 (a segment each), replaces 30 practices' text, deletes
+// 20 practices and builds the in-memory copy.
+func buildCopy(t *testing.T, ps []indexer.Practice, vectors bool) *memindex.Index {
+	t.Helper()
 	ctx := t.Context()
 	defer func(keep bool) { indexer.KeepTermVectors = keep }(indexer.KeepTermVectors)
-	indexer.KeepTermVectors = true
+	indexer.KeepTermVectors = vectors
 	ix, err := indexer.Open(t.TempDir())
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	defer ix.Close()
-	if !ix.TermVectors() {
-		t.Fatalf("TermVectors() = false with KeepTermVectors set")
+	if ix.TermVectors() != vectors {
+		t.Fatalf("TermVectors() = %v, want %v", ix.TermVectors(), vectors)
 	}
-	ps := practices(t, 600)
-	for i := 0; i < len(ps); i += 150 { // one batch, one segment each
+	for i := 0; i < len(ps); i += 150 {
 		if err := ix.Upsert(ctx, ps[i:min(i+150, len(ps))]); err != nil {
 			t.Fatalf("Upsert: %v", err)
 		}
 	}
-	// Replace some practices with other text, delete others.
 	changed := slices.Clone(ps[10:40])
 	for i := range changed {
 		changed[i].Body = ps[len(ps)-1-i].Body
@@ -66,51 +103,18 @@ func TestStoredPositionsEqualTermVectors(t *testing.T) {
 	if err := ix.Delete(ctx, gone); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
-
-	withStored := textFields()
-	withStored.Positions = indexer.VisitPositions
-	var fromVectors, fromStored *memindex.Index
+	f := textFields()
+	f.Positions = indexer.VisitPositions
+	var m *memindex.Index
 	err = ix.Read(ctx, func(r index.IndexReader, gen uint64) error {
 		var err error
-		if fromVectors, err = memindex.Build(ctx, r, gen, textFields()); err != nil {
-			return fmt.Errorf("from term vectors: %w", err)
-		}
-		if fromStored, err = memindex.Build(ctx, r, gen, withStored); err != nil {
-			return fmt.Errorf("from stored positions: %w", err)
-		}
-		return nil
+		m, err = memindex.Build(ctx, r, gen, f)
+		return err
 	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Build (term vectors %v): %v", vectors, err)
 	}
-	if got, want := fromStored.Len(), len(ps)-len(gone); got != want {
-		t.Fatalf("copy holds %d practices, want %d", got, want)
-	}
-	vp, vn := memindex.DumpText(fromVectors)
-	sp, sn := memindex.DumpText(fromStored)
-	terms, positions := 0, 0
-	for field, want := range vp {
-		got := sp[field]
-		if len(got) != len(want) {
-			t.Errorf("%s: %d terms from stored positions, %d from term vectors", field, len(got), len(want))
-		}
-		for term, w := range want {
-			terms++
-			for _, p := range w.Pos {
-				positions += len(p)
-			}
-			if g := got[term]; !reflect.DeepEqual(g, w) {
-				t.Errorf("%s:%s differs\n  stored  %v\n  vectors %v", field, term, g, w)
-			}
-		}
-	}
-	if !reflect.DeepEqual(sn, vn) {
-		t.Errorf("norms differ between stored positions and term vectors")
-	}
-	if terms < 5000 || positions < 100000 {
-		t.Errorf("compared %d terms and %d positions; the corpus is too small to mean much", terms, positions)
-	}
-	t.Logf("compared %d terms, %d positions", terms, positions)
+	return m
 }
 
 // TestStoredPositionsWithoutTermVectors: an index created now keeps no term
@@ -146,14 +150,15 @@ func TestStoredPositionsWithoutTermVectors(t *testing.T) {
 	}
 	posts, _ := memindex.DumpText(m)
 	body := posts[indexer.TextField(indexer.KindBody, "de")]
+	id := indexer.IDForURL(p.URL)
 	for term, want := range map[string][]uint16{
 		"stadtteilmutt": {2, 5}, // the compound and its parts share a position
 		"stadt":         {2, 5},
 		"mutt":          {2, 5},
 		"famili":        {4},
 	} {
-		if got := body[term]; len(got.Pos) != 1 || !slices.Equal(got.Pos[0], want) {
-			t.Errorf("body_de:%s positions %v, want %v", term, got.Pos, want)
+		if got := body[term]; len(got) != 1 || !slices.Equal(got[id], want) {
+			t.Errorf("body_de:%s positions %v, want %v in %s", term, got, want, id)
 		}
 	}
 }
