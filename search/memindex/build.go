@@ -341,7 +341,6 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 		// index that keeps term vectors): read positions from the vectors.
 	}
 	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms, norm: make([]float32, b.ix.n)}
-	var tfd index.TermFieldDoc
 	var ps []uint16
 	for i, term := range terms {
 		if i%2048 == 0 {
@@ -349,40 +348,22 @@ func (b *builder) textField(ctx context.Context, r index.IndexReader, field stri
 				return nil, err
 			}
 		}
-		tr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, true)
-		if err != nil {
-			return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
-		}
 		p := &posting{}
-		cnt := tr.Count()
-		p.docs = make([]uint32, 0, cnt)
-		p.freq = make([]uint8, 0, cnt)
-		for {
-			got, err := tr.Next(tfd.Reset())
-			if err != nil {
-				tr.Close()
-				return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
-			}
-			if got == nil {
-				break
-			}
-			in := internal(got.ID)
-			if in >= uint64(len(b.present)) || !b.present[in] {
-				continue
-			}
-			d := b.dense[in]
+		err := b.eachPosting(ctx, r, field, term, true, p, func(d uint32, got *index.TermFieldDoc) error {
 			ps = ps[:0]
 			for _, v := range got.Vectors {
 				ps = append(ps, uint16(min(v.Pos, math.MaxUint16)))
 			}
 			if got.Freq != uint64(len(ps)) {
-				tr.Close()
-				return nil, fmt.Errorf("%w: %s:%s has frequency %d and %d positions in %s", ErrUnsupported, field, term, got.Freq, len(ps), b.ix.ids[d])
+				return fmt.Errorf("%w: %s:%s has frequency %d and %d positions in %s", ErrUnsupported, field, term, got.Freq, len(ps), b.ix.ids[d])
 			}
 			tf.norm[d] = float32(got.Norm)
 			p.add(d, ps)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		tr.Close()
 		if len(p.docs) == 0 {
 			continue
 		}
@@ -425,6 +406,37 @@ func sortPosting(p *posting) {
 	*p = *q
 }
 
+// eachPosting reads the posting list of term in field (with term vectors
+// when vectors is set) and calls fn with each live document's number and
+// Bleve's entry, after making room in p for every document Bleve counts.
+func (b *builder) eachPosting(ctx context.Context, r index.IndexReader, field, term string, vectors bool, p *posting, fn func(d uint32, got *index.TermFieldDoc) error) error {
+	tr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, vectors)
+	if err != nil {
+		return fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
+	}
+	defer tr.Close()
+	cnt := tr.Count()
+	p.docs = make([]uint32, 0, cnt)
+	p.freq = make([]uint8, 0, cnt)
+	var tfd index.TermFieldDoc
+	for {
+		got, err := tr.Next(tfd.Reset())
+		if err != nil {
+			return fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
+		}
+		if got == nil {
+			return nil
+		}
+		in := internal(got.ID)
+		if in >= uint64(len(b.present)) || !b.present[in] {
+			continue
+		}
+		if err := fn(b.dense[in], got); err != nil {
+			return err
+		}
+	}
+}
+
 // errNoSection: a document of a posting has no stored positions.
 var errNoSection = errors.New("memindex: a document has no stored positions")
 
@@ -443,47 +455,23 @@ func (b *builder) storedPostings(ctx context.Context, r index.IndexReader, field
 	tf := &textField{terms: make(map[string]*posting, len(terms)), sorted: terms, norm: make([]float32, n)}
 	plist := make([]*posting, 0, len(terms)) // postings in ascending term order
 	perDoc := make([]uint32, n+1)            // terms per document, then offsets into docTerms
-	var tfd index.TermFieldDoc
 	for i, term := range terms {
 		if i%2048 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		tr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, false)
-		if err != nil {
-			return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
-		}
 		p := &posting{}
-		cnt := tr.Count()
-		p.docs = make([]uint32, 0, cnt)
-		p.freq = make([]uint8, 0, cnt)
 		var npos uint32
-		for {
-			got, err := tr.Next(tfd.Reset())
-			if err != nil {
-				tr.Close()
-				return nil, fmt.Errorf("memindex: postings of %s:%s: %w", field, term, err)
-			}
-			if got == nil {
-				break
-			}
-			in := internal(got.ID)
-			if in >= uint64(len(b.present)) || !b.present[in] {
-				continue
-			}
-			d := b.dense[in]
+		err := b.eachPosting(ctx, r, field, term, false, p, func(d uint32, got *index.TermFieldDoc) error {
 			if len(secs[d]) == 0 {
-				tr.Close()
-				return nil, errNoSection
+				return errNoSection
 			}
 			if k := len(p.docs); k > 0 && p.docs[k-1] >= d {
-				tr.Close()
-				return nil, fmt.Errorf("%w: %s:%s: documents out of order", ErrUnsupported, field, term)
+				return fmt.Errorf("%w: %s:%s: documents out of order", ErrUnsupported, field, term)
 			}
 			if got.Freq == 0 || got.Freq > math.MaxUint16 {
-				tr.Close()
-				return nil, fmt.Errorf("%w: %s:%s has frequency %d in %s", ErrUnsupported, field, term, got.Freq, b.ix.ids[d])
+				return fmt.Errorf("%w: %s:%s has frequency %d in %s", ErrUnsupported, field, term, got.Freq, b.ix.ids[d])
 			}
 			if len(p.docs)%postingBlock == 0 {
 				p.blk = append(p.blk, npos)
@@ -501,8 +489,11 @@ func (b *builder) storedPostings(ctx context.Context, r index.IndexReader, field
 			npos += uint32(got.Freq)
 			tf.norm[d] = float32(got.Norm)
 			perDoc[d+1]++
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		tr.Close()
 		if len(p.docs) == 0 {
 			continue
 		}

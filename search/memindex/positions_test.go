@@ -103,16 +103,23 @@ func buildCopy(t *testing.T, ps []indexer.Practice, vectors bool) *memindex.Inde
 	if err := ix.Delete(ctx, gone); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
+	return copyOf(t, ix)
+}
+
+// copyOf builds the in-memory copy of ix, reading stored positions.
+func copyOf(t *testing.T, ix *indexer.Index) *memindex.Index {
+	t.Helper()
+	ctx := t.Context()
 	f := textFields()
 	f.Positions = indexer.VisitPositions
 	var m *memindex.Index
-	err = ix.Read(ctx, func(r index.IndexReader, gen uint64) error {
+	err := ix.Read(ctx, func(r index.IndexReader, gen uint64) error {
 		var err error
 		m, err = memindex.Build(ctx, r, gen, f)
 		return err
 	})
 	if err != nil {
-		t.Fatalf("Build (term vectors %v): %v", vectors, err)
+		t.Fatalf("Build (term vectors %v): %v", ix.TermVectors(), err)
 	}
 	return m
 }
@@ -137,18 +144,7 @@ func TestStoredPositionsWithoutTermVectors(t *testing.T) {
 	if err := ix.Upsert(ctx, []indexer.Practice{p}); err != nil {
 		t.Fatalf("Upsert: %v", err)
 	}
-	f := textFields()
-	f.Positions = indexer.VisitPositions
-	var m *memindex.Index
-	err = ix.Read(ctx, func(r index.IndexReader, gen uint64) error {
-		var err error
-		m, err = memindex.Build(ctx, r, gen, f)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("Build: %v", err)
-	}
-	posts, _ := memindex.DumpText(m)
+	posts, _ := memindex.DumpText(copyOf(t, ix))
 	body := posts[indexer.TextField(indexer.KindBody, "de")]
 	id := indexer.IDForURL(p.URL)
 	for term, want := range map[string][]uint16{

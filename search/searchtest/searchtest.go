@@ -18,8 +18,10 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
+	"github.com/casebook-project/casebook/cmd/casebook/benchcorpus"
 	"github.com/casebook-project/casebook/indexer"
 )
 
@@ -75,3 +77,22 @@ func ID(url string) string { return indexer.IDForURL(url) }
 
 // URL returns the test URL of slug in lang.
 func URL(lang, slug string) string { return "https://example.org/" + lang + "/" + slug }
+
+// Generated builds a real index of n generated practices (benchcorpus,
+// seed) in a temporary directory, closed when the test ends.
+func Generated(tb testing.TB, n int, seed int64) *indexer.Index {
+	tb.Helper()
+	seq, err := benchcorpus.Generate(n, seed)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := indexer.Open(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	if err := ix.Upsert(context.Background(), slices.Collect(seq)); err != nil {
+		tb.Fatal(err)
+	}
+	return ix
+}

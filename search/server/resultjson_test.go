@@ -10,14 +10,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/casebook-project/casebook/cmd/casebook/benchcorpus"
 	"github.com/casebook-project/casebook/indexer"
 	"github.com/casebook-project/casebook/search"
 	"github.com/casebook-project/casebook/search/searchtest"
@@ -76,19 +74,7 @@ func TestResultJSON(t *testing.T) {
 	ctx := context.Background()
 	engines := map[string]*search.Engine{"searchtest": search.New(searchtest.Index(t))}
 	if !testing.Short() {
-		seq, err := benchcorpus.Generate(400, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ix, err := indexer.Open(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ix.Close() })
-		if err := ix.Upsert(ctx, slices.Collect(seq)); err != nil {
-			t.Fatal(err)
-		}
-		engines["generated"] = search.New(ix)
+		engines["generated"] = search.New(searchtest.Generated(t, 400, 3))
 	}
 	n := 0
 	for name, eng := range engines {
@@ -218,18 +204,7 @@ func FuzzResultJSON(f *testing.F) {
 // counts of city, theme and lang) with encoding/json and with appendResult.
 func BenchmarkResultJSON(b *testing.B) {
 	ctx := context.Background()
-	seq, err := benchcorpus.Generate(1000, 7)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix, err := indexer.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ix.Close() })
-	if err := ix.Upsert(ctx, slices.Collect(seq)); err != nil {
-		b.Fatal(err)
-	}
+	ix := searchtest.Generated(b, 1000, 7)
 	v, _ := url.ParseQuery("q=integration+language&ui=fr&size=10&facets=city,theme,lang")
 	req, err := search.ParseRequest(v, "")
 	if err != nil {

@@ -7,14 +7,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/casebook-project/casebook/cmd/casebook/benchcorpus"
 	"github.com/casebook-project/casebook/indexer"
 	"github.com/casebook-project/casebook/search"
+	"github.com/casebook-project/casebook/search/searchtest"
 	"github.com/casebook-project/casebook/search/server"
 )
 
@@ -39,24 +38,6 @@ var benchSearches = []string{
 	"/api/v1/search?q=Gefl%C3%BCchtete+Kinder+Schule&ui=de&size=10&facets=city,theme,lang&theme=education",
 }
 
-// benchIndex builds a real index of benchPractices generated practices in
-// a temporary directory.
-func benchIndex(b *testing.B) *indexer.Index {
-	b.Helper()
-	seq, err := benchcorpus.Generate(benchPractices, 7)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix, err := indexer.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ix.Close() })
-	if err := ix.Upsert(context.Background(), slices.Collect(seq)); err != nil {
-		b.Fatal(err)
-	}
-	return ix
-}
 
 // benchEngine returns an engine over ix, its in-memory copy built, with or
 // without its result cache.
@@ -83,7 +64,7 @@ func benchEngine(b *testing.B, ix *indexer.Index, cached bool) *search.Engine {
 func BenchmarkSearchHTTP(b *testing.B) {
 	defer slog.SetDefault(slog.Default())
 	slog.SetDefault(slog.New(slog.DiscardHandler)) // the engine's start-up lines
-	ix := benchIndex(b)
+	ix := searchtest.Generated(b, benchPractices, 7)
 	eng := benchEngine(b, ix, false)
 	cachedEng := benchEngine(b, ix, true)
 	newServer := func(eng *search.Engine) *server.Server {
