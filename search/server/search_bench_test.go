@@ -38,7 +38,6 @@ var benchSearches = []string{
 	"/api/v1/search?q=Gefl%C3%BCchtete+Kinder+Schule&ui=de&size=10&facets=city,theme,lang&theme=education",
 }
 
-
 // benchEngine returns an engine over ix, its in-memory copy built, with or
 // without its result cache.
 func benchEngine(b *testing.B, ix *indexer.Index, cached bool) *search.Engine {
