@@ -87,12 +87,16 @@ func (b *builder) readPositions(ctx context.Context, r index.IndexReader, f Fiel
 		if id != "" && id != b.ix.ids[d] {
 			return fmt.Errorf("%w: positions of document %d are %s's, not %s's", ErrUnsupported, in, id, b.ix.ids[d])
 		}
-		return positions.Sections(blob, func(field string, body []byte) error {
+		err := positions.Sections(blob, func(field string, body []byte) error {
 			if secs, ok := b.sections[field]; ok {
 				secs[d] = slices.Clone(body)
 			}
 			return nil
 		})
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrUnsupported, b.ix.ids[d], err)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("memindex: stored positions: %w", err)

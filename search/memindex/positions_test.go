@@ -1,6 +1,8 @@
 package memindex_test
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -173,4 +175,67 @@ func practices(t *testing.T, n int) []indexer.Practice {
 		out[i].Lang = "pt"
 	}
 	return out
+}
+
+// TestStoredPositionsDamaged: stored positions that are cut short, of an
+// unknown version, of another practice or missing make Build fail with
+// ErrUnsupported — the engine then searches with Bleve — never panic or
+// build a copy with wrong positions.
+func TestStoredPositionsDamaged(t *testing.T) {
+	ix, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer ix.Close()
+	if err := ix.Upsert(t.Context(), practices(t, 40)); err != nil {
+		t.Fatalf("Upsert: %v", err)
+	}
+	type visitFn = func(internal uint64, id string, blob []byte) error
+	for _, tc := range []struct {
+		name   string
+		damage func(n int, id string, blob []byte, fn visitFn, internal uint64) error
+	}{
+		{"cut short", func(n int, id string, blob []byte, fn visitFn, in uint64) error {
+			if n == 7 {
+				blob = blob[:len(blob)/2]
+			}
+			return fn(in, id, blob)
+		}},
+		{"unknown version", func(n int, id string, blob []byte, fn visitFn, in uint64) error {
+			if n == 3 {
+				blob = append([]byte{0x7f}, blob[1:]...)
+			}
+			return fn(in, id, blob)
+		}},
+		{"another practice's", func(n int, id string, blob []byte, fn visitFn, in uint64) error {
+			if n == 5 {
+				id = "not-" + id
+			}
+			return fn(in, id, blob)
+		}},
+		{"missing", func(n int, id string, blob []byte, fn visitFn, in uint64) error {
+			if n == 11 {
+				return nil
+			}
+			return fn(in, id, blob)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := textFields()
+			f.Positions = func(ctx context.Context, r index.IndexReader, fn visitFn) error {
+				n := 0
+				return indexer.VisitPositions(ctx, r, func(in uint64, id string, blob []byte) error {
+					n++
+					return tc.damage(n, id, slices.Clone(blob), fn, in)
+				})
+			}
+			err := ix.Read(t.Context(), func(r index.IndexReader, gen uint64) error {
+				_, err := memindex.Build(t.Context(), r, gen, f)
+				return err
+			})
+			if !errors.Is(err, memindex.ErrUnsupported) {
+				t.Errorf("Build = %v, want an error wrapping ErrUnsupported", err)
+			}
+		})
+	}
 }
