@@ -18,7 +18,7 @@ var KeepTermVectors = false
 
 // NewMapping returns the index mapping of a practice index: analysed text
 // fields per language, keyword fields for facets and filters, numeric year
-// and date, and the stored-only JSON document and fetch state. Nothing is mapped
+// and date, and the stored-only JSON document, fetch state and positions. Nothing is mapped
 // dynamically and there is no _all field: queries name their fields.
 func NewMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
