@@ -180,10 +180,12 @@ func Next(body []byte, dst []uint32) ([]uint32, []byte, error) {
 		return dst, nil, fmt.Errorf("%w: term frequency", ErrCorrupt)
 	}
 	body = body[k:]
-	more++                        // freq-1 positions follow
-	if more > uint64(len(body)) { // every position takes at least a byte
-		return dst, nil, fmt.Errorf("%w: frequency %d past the end", ErrCorrupt, more+1)
+	// freq-2 was written and freq-1 positions follow, a byte each at
+	// least (compared before adding one, which could wrap around).
+	if more >= uint64(len(body)) {
+		return dst, nil, fmt.Errorf("%w: frequency past the end", ErrCorrupt)
 	}
+	more++
 	for range more {
 		gap, k := binary.Uvarint(body)
 		if k <= 0 {

@@ -97,6 +97,7 @@ func TestCorrupt(t *testing.T) {
 		{"frequency missing", []byte{0x01, 1, 'a', 1, 3}},
 		{"frequency past end", []byte{0x01, 1, 'a', 3, 3, 5, 1}},
 		{"position missing", []byte{0x01, 1, 'a', 4, 3, 0, 0x80, 0x80}},
+		{"frequency wraps around", []byte{0x01, 1, 'a', 11, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}},
 		{"position too large", []byte{0x01, 1, 'a', 6, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
