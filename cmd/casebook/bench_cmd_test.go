@@ -293,3 +293,33 @@ func TestBenchWithoutBleve(t *testing.T) {
 		t.Errorf("stderr does not say Bleve alone was skipped:\n%s", errs)
 	}
 }
+
+// TestAnswerHash: a timed pass accepts an answer without decoding it only
+// when it equals the warm-up's answer, took_ms aside.
+func TestAnswerHash(t *testing.T) {
+	base := `{"query":"wohnen","total":12,"page":1,"size":10,"took_ms":1.25,"hits":[{"id":"a","title":"Wohnen"}],"facets":{"city":[]}}`
+	same := []string{
+		`{"query":"wohnen","total":12,"page":1,"size":10,"took_ms":0.5,"hits":[{"id":"a","title":"Wohnen"}],"facets":{"city":[]}}`,
+		`{"query":"wohnen","total":12,"page":1,"size":10,"took_ms":117,"hits":[{"id":"a","title":"Wohnen"}],"facets":{"city":[]}}`,
+	}
+	differ := []string{
+		`{"query":"wohnen","total":13,"page":1,"size":10,"took_ms":1.25,"hits":[{"id":"a","title":"Wohnen"}],"facets":{"city":[]}}`,
+		`{"query":"wohnen","total":12,"page":1,"size":10,"took_ms":1.25,"hits":[{"id":"b","title":"Wohnen"}],"facets":{"city":[]}}`,
+		`{"query":"wohnen","total":12,"page":1,"size":10,"took_ms":1.25,"hits":[{"id":"a","title":"Wohnen"}],"facets":{}}`,
+		`{"error":"bad request"}`,
+	}
+	want := answerHash([]byte(base))
+	if want == 0 {
+		t.Fatal("hash 0: means no answer known")
+	}
+	for _, s := range same {
+		if got := answerHash([]byte(s)); got != want {
+			t.Errorf("answer differing only in took_ms hashes differently: %s", s)
+		}
+	}
+	for _, s := range differ {
+		if got := answerHash([]byte(s)); got == want {
+			t.Errorf("different answer hashes the same: %s", s)
+		}
+	}
+}
