@@ -1,0 +1,80 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/casebook-project/casebook/indexer"
+)
+
+func cachedPractice(i, bodyLen int) indexer.Practice {
+	return indexer.Practice{ID: fmt.Sprintf("p%02d", i), Title: "Welcome desk", Lang: "en",
+		Cities: []string{"Lisbon"}, Themes: []string{"welcome"}, Body: strings.Repeat("x", bodyLen)}
+}
+
+// TestDocCacheBudget: the cache keeps the most recently used practices
+// within its budget in bytes, never a practice too large for it, and only
+// for one index generation.
+func TestDocCacheBudget(t *testing.T) {
+	one := practiceSize(cachedPractice(0, 1000))
+	c := &docCache{budget: 10 * one}
+	for i := range 20 {
+		c.put(1, fmt.Sprintf("p%02d", i), cachedPractice(i, 1000))
+		if i == 12 {
+			// p5 is used again: it is now more recent than p6..p12.
+			if _, ok := c.get(1, "p05"); !ok {
+				t.Fatal("p5 not kept after 13 puts into room for 10")
+			}
+		}
+	}
+	if c.bytes > c.budget {
+		t.Errorf("kept %d bytes, budget %d", c.bytes, c.budget)
+	}
+	if c.len() != 10 {
+		t.Errorf("kept %d practices, want 10", c.len())
+	}
+	for i := range 20 {
+		_, ok := c.get(1, fmt.Sprintf("p%02d", i))
+		want := i == 5 || i >= 11 // p03, p04, p06..p10 went in turn, for p13..p19
+		if ok != want {
+			t.Errorf("p%d kept = %v, want %v", i, ok, want)
+		}
+	}
+
+	// A long practice takes the room of several short ones.
+	c1 := &docCache{budget: 80 * one}
+	for i := range 80 {
+		c1.put(1, fmt.Sprintf("p%02d", i), cachedPractice(i, 1000))
+	}
+	long := cachedPractice(99, 8*one-practiceSize(cachedPractice(99, 0)))
+	if practiceSize(long) != 8*one {
+		t.Fatalf("long practice of %d bytes, want %d", practiceSize(long), 8*one)
+	}
+	c1.put(1, "long", long)
+	if _, ok := c1.get(1, "long"); !ok {
+		t.Error("a practice of a tenth of the budget not kept")
+	}
+	if c1.len() != 73 || c1.bytes != c1.budget {
+		t.Errorf("%d practices (%d bytes) kept with a long one, want 73 (%d)", c1.len(), c1.bytes, c1.budget)
+	}
+	if _, ok := c1.get(1, "p07"); ok {
+		t.Error("p07 kept: the long practice pushed out fewer than 8 short ones")
+	}
+
+	// Larger than an eighth of the budget is never kept.
+	c2 := &docCache{budget: 8 * one}
+	c2.put(1, "huge", cachedPractice(1, 2000))
+	if _, ok := c2.get(1, "huge"); ok || c2.bytes != 0 {
+		t.Errorf("practice of %d bytes kept in a budget of %d", practiceSize(cachedPractice(1, 2000)), c2.budget)
+	}
+
+	// Another generation: nothing kept is returned, and the room is free.
+	if _, ok := c.get(2, "p19"); ok {
+		t.Error("practice of generation 1 returned at generation 2")
+	}
+	c.put(2, "p1", cachedPractice(1, 1000))
+	if c.len() != 1 || c.bytes != one {
+		t.Errorf("after a new generation: %d practices, %d bytes; want 1, %d", c.len(), c.bytes, one)
+	}
+}
