@@ -44,6 +44,10 @@ type highlighter struct {
 	phraseNums [][]int32
 	memo       map[int32]bool // fuzzy verdicts of tab's terms
 
+	// verdicts remembers whether words seen in earlier texts of this
+	// search are marked (words only: not kept for phrase queries, which
+	// need each word's terms).
+	verdicts *wordVerdicts
 }
 
 func newHighlighter(m mapping.IndexMapping, field string, pq Query) *highlighter {
@@ -131,6 +135,13 @@ func (h *highlighter) spans(text string) []span {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	phrases := len(h.phraseNums) > 0
+	var memo *wordVerdicts
+	if !phrases {
+		if h.verdicts == nil {
+			h.verdicts = verdictPool.Get().(*wordVerdicts)
+		}
+		memo = h.verdicts
+	}
 	// One pass over the words looks each up and marks it. Words not in
 	// the cache are analysed and added after it, and the pass runs again.
 	var out []span
@@ -144,16 +155,29 @@ func (h *highlighter) spans(text string) []span {
 			}
 			i = end
 			key := wordKey(text, start, end)
+			if memo != nil {
+				if hit, ok := memo.get(key, text[start:end]); ok {
+					if hit {
+						out = append(out, span{start, end})
+					}
+					continue
+				}
+			}
 			terms, ok := t.find(key, text[start:end])
 			if !ok {
 				sc.missing = append(sc.missing, word{start, end, key})
 				continue
 			}
+			hit := false
 			for _, term := range terms {
 				if h.matches(t, term) {
 					out = append(out, span{start, end})
+					hit = true
 					break
 				}
+			}
+			if memo != nil {
+				memo.put(key, text[start:end], hit)
 			}
 			if phrases {
 				for _, term := range terms {
@@ -187,6 +211,57 @@ func (h *highlighter) spans(text string) []span {
 		}
 	}
 	return mergeSpans(text, out)
+}
+
+// wordVerdicts remembers, for the texts of one search, whether a word is
+// marked: most words of a page come back many times (articles, the
+// practice's own subject), and a look-up in this small table stays in the
+// processor's cache where the word cache's does not. It is direct-mapped:
+// a word takes the slot of its key, pushing out the word there.
+type wordVerdicts struct {
+	keys [verdictSlots]uint64 // 0: empty
+	long [verdictSlots]string // the word, when longer than shortWord (its key is a hash)
+	hit  [verdictSlots]bool
+}
+
+const (
+	verdictBits  = 10
+	verdictSlots = 1 << verdictBits
+)
+
+var verdictPool = sync.Pool{New: func() any { return new(wordVerdicts) }}
+
+func verdictSlot(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> (64 - verdictBits) }
+
+// get returns the verdict of word w, whose key is key, when known.
+func (v *wordVerdicts) get(key uint64, w string) (hit, ok bool) {
+	i := verdictSlot(key)
+	if v.keys[i] != key || (len(w) > shortWord && v.long[i] != w) {
+		return false, false
+	}
+	return v.hit[i], true
+}
+
+func (v *wordVerdicts) put(key uint64, w string, hit bool) {
+	i := verdictSlot(key)
+	v.keys[i], v.hit[i] = key, hit
+	if len(w) > shortWord {
+		v.long[i] = w
+	} else {
+		v.long[i] = ""
+	}
+}
+
+// release gives h's verdicts back for another search.
+func (h *highlighter) release() {
+	if h == nil || h.verdicts == nil {
+		return
+	}
+	v := h.verdicts
+	h.verdicts = nil
+	clear(v.keys[:])
+	clear(v.long[:]) // drop the references to the texts
+	verdictPool.Put(v)
 }
 
 // scratch holds the buffers of one call of spans.

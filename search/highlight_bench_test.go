@@ -141,6 +141,7 @@ func BenchmarkHighlight(b *testing.B) {
 				for i, p := range c.docs {
 					hl.render(p, c.members[i])
 				}
+				hl.release()
 			}
 		}
 	})
@@ -164,6 +165,7 @@ func BenchmarkHighlight(b *testing.B) {
 				for _, p := range docs {
 					hl.render(p, member{})
 				}
+				hl.release()
 			}
 		}
 	})

@@ -40,6 +40,7 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, mem *memindex.Index,
 	}
 	hl := newHighlights(idx, pq)
 	hl.mem = mem
+	defer hl.release()
 	for _, m := range col.page {
 		p, ok := docs[m.id]
 		if !ok {
@@ -120,6 +121,13 @@ func (hs *highlights) get(field string) *highlighter {
 		hs.cache[field] = h
 	}
 	return h
+}
+
+// release gives the highlighters' buffers back.
+func (hs *highlights) release() {
+	for _, h := range hs.cache {
+		h.release()
+	}
 }
 
 // spans marks field's text of the practice of member m. A field in which
