@@ -22,6 +22,7 @@ type member struct {
 	score float64
 	doc   uint32 // number in the in-memory copy, when mem is set
 	mem   bool
+	words *docWords // the practice's words kept for highlighting, when it is kept
 }
 
 type group struct {

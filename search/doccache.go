@@ -8,16 +8,19 @@ import (
 )
 
 // DocCacheBytes bounds the decoded practices the engine keeps for pages of
-// hits, counted as their text plus a fixed cost each (docOverhead): the
-// practices on the first pages of popular searches come back again and
-// again, and loading one means looking its id up in each segment, reading
-// its stored document, inflating and decoding it (~0.1 ms a practice at
-// 100,000 on the 2-core machine, 16% of a search over HTTP when most of a
-// page is loaded). A budget in bytes instead of a number of practices keeps
-// the memory bounded when practices are long: 16 MB hold about 4,500
-// practices of the generated corpus (3.5 KB each), 256 of 64 KB. Like
-// answers, practices are kept for one index generation.
-var DocCacheBytes = 16 << 20
+// hits, counted as their text, the terms of their words kept for
+// highlighting (textWords, 4 bytes a word) and a fixed cost each
+// (docOverhead). The practices on the first pages of popular searches come
+// back again and again; loading one means looking its id up in each
+// segment, reading its stored document, inflating and decoding it (~0.1 ms
+// a practice at 100,000 on the 2-core machine, 16% of a search over HTTP
+// when most of a page is loaded), and highlighting it means looking each of
+// its words up in the word cache. A budget in bytes instead of a number of
+// practices keeps the memory bounded when practices are long: 24 MB hold
+// about 4,200 practices of the generated corpus (~5.7 KB each with their
+// words), 380 of 64 KB. Like answers, practices are kept for one index
+// generation.
+var DocCacheBytes = 24 << 20
 
 // docOverhead is what a kept practice costs besides its text: the
 // Practice value, the list element, the map entry and the slice headers.
@@ -33,9 +36,10 @@ type docCache struct {
 }
 
 type keptDoc struct {
-	id   string
-	p    indexer.Practice
-	size int
+	id    string
+	p     indexer.Practice
+	words *docWords // the terms of its texts' words, for highlighting
+	size  int       // practiceSize, plus the words kept
 }
 
 // practiceSize is what keeping p costs, about.
@@ -54,25 +58,28 @@ func practiceSize(p indexer.Practice) int {
 	return n
 }
 
-// get returns the practice kept for id at generation gen.
-func (c *docCache) get(gen uint64, id string) (indexer.Practice, bool) {
+// get returns the practice kept for id at generation gen, with the words
+// kept for it.
+func (c *docCache) get(gen uint64, id string) (indexer.Practice, *docWords, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
-		return indexer.Practice{}, false
+		return indexer.Practice{}, nil, false
 	}
 	el, ok := c.m[id]
 	if !ok {
-		return indexer.Practice{}, false
+		return indexer.Practice{}, nil, false
 	}
 	c.lru.MoveToFront(el)
-	return el.Value.(*keptDoc).p, true
+	kd := el.Value.(*keptDoc)
+	return kd.p, kd.words, true
 }
 
 // put keeps p for id at generation gen, dropping the least recently used
-// practices beyond DocCacheBytes. A practice larger than an eighth of the
-// budget is not kept: it would push out many others.
-func (c *docCache) put(gen uint64, id string, p indexer.Practice) {
+// practices beyond the budget, and returns where the words of p's texts
+// are to be kept (nil when p is not kept). A practice larger than an
+// eighth of the budget is not kept: it would push out many others.
+func (c *docCache) put(gen uint64, id string, p indexer.Practice) *docWords {
 	size := practiceSize(p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -82,22 +89,51 @@ func (c *docCache) put(gen uint64, id string, p indexer.Practice) {
 	}
 	if el, ok := c.m[id]; ok {
 		c.lru.MoveToFront(el)
+		return el.Value.(*keptDoc).words
+	}
+	if size > c.limit()/8 {
+		return nil
+	}
+	kd := &keptDoc{id: id, p: p, size: size, words: &docWords{}}
+	kd.words.grow = func(n int) { c.grow(kd, n) }
+	c.bytes += size
+	c.evict(nil)
+	c.m[id] = c.lru.PushFront(kd)
+	return kd.words
+}
+
+// grow counts n more bytes for kd (its words, recorded), when still kept.
+func (c *docCache) grow(kd *keptDoc, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.m[kd.id]; !ok || el.Value != kd {
 		return
 	}
-	budget := c.budget
-	if budget == 0 {
-		budget = DocCacheBytes
-	}
-	if size > budget/8 {
-		return
-	}
-	for c.bytes+size > budget && c.lru.Len() > 0 {
-		old := c.lru.Remove(c.lru.Back()).(*keptDoc)
+	kd.size += n
+	c.bytes += n
+	c.evict(kd)
+}
+
+// evict drops the least recently used practices, except keep, until the
+// kept ones fit the budget. c.mu is held.
+func (c *docCache) evict(keep *keptDoc) {
+	for c.bytes > c.limit() && c.lru.Len() > 0 {
+		back := c.lru.Back()
+		old := back.Value.(*keptDoc)
+		if old == keep {
+			return
+		}
+		c.lru.Remove(back)
 		delete(c.m, old.id)
 		c.bytes -= old.size
 	}
-	c.m[id] = c.lru.PushFront(&keptDoc{id: id, p: p, size: size})
-	c.bytes += size
+}
+
+func (c *docCache) limit() int {
+	if c.budget == 0 {
+		return DocCacheBytes
+	}
+	return c.budget
 }
 
 // len is the number of practices kept.

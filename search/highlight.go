@@ -122,6 +122,12 @@ type wordTok struct {
 // the analyzer over whole bodies was most of a search's time. A word the
 // analyzer splits (a German compound) is marked when any part matches.
 func (h *highlighter) spans(text string) []span {
+	return h.spansKept(text, nil)
+}
+
+// spansKept is spans for a text whose words' terms are, or will be, kept in
+// kw (nil: not kept).
+func (h *highlighter) spansKept(text string, kw *keptWords) []span {
 	if h == nil || text == "" {
 		return nil
 	}
@@ -135,8 +141,21 @@ func (h *highlighter) spans(text string) []span {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	phrases := len(h.phraseNums) > 0
+	var out []span
+	var rec *recorder // records the words' terms to keep in kw
+	var old *textWords
+	if kw != nil {
+		old = kw.slot.Load()
+		if old != nil && old.tab == t {
+			var ok bool
+			if out, ok = h.markKept(text, t, old, sc); ok {
+				return h.finish(text, out, sc)
+			}
+		}
+		rec = &sc.rec // none kept yet, or for a table since replaced
+	}
 	var memo *wordVerdicts
-	if !phrases {
+	if !phrases && rec == nil {
 		if h.verdicts == nil {
 			h.verdicts = verdictPool.Get().(*wordVerdicts)
 		}
@@ -144,9 +163,11 @@ func (h *highlighter) spans(text string) []span {
 	}
 	// One pass over the words looks each up and marks it. Words not in
 	// the cache are analysed and added after it, and the pass runs again.
-	var out []span
 	for {
 		out, sc.toks, sc.missing = out[:0], sc.toks[:0], sc.missing[:0]
+		if rec != nil {
+			rec.reset()
+		}
 		t.mu.RLock()
 		for i := 0; ; {
 			start, end := nextWord(text, i)
@@ -167,6 +188,9 @@ func (h *highlighter) spans(text string) []span {
 			if !ok {
 				sc.missing = append(sc.missing, word{start, end, key})
 				continue
+			}
+			if rec != nil {
+				rec.add(terms)
 			}
 			hit := false
 			for _, term := range terms {
@@ -193,6 +217,66 @@ func (h *highlighter) spans(text string) []span {
 			wordTerms.retire(h.name, t)
 		}
 	}
+	if rec != nil {
+		rec.keep(kw, old, t)
+	}
+	return h.finish(text, out, sc)
+}
+
+// markKept marks the words of text from their kept terms tw (numbers of
+// t), collecting the terms in sc.toks for phrases. It reports false when tw
+// does not hold one code per word of text.
+func (h *highlighter) markKept(text string, t *wordTable, tw *textWords, sc *scratch) ([]span, bool) {
+	phrases := len(h.phraseNums) > 0
+	var out []span
+	sc.toks = sc.toks[:0]
+	var one [1]int32
+	k := 0
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for i := 0; ; {
+		start, end := nextWord(text, i)
+		if start == end {
+			break
+		}
+		i = end
+		if k == len(tw.codes) {
+			return nil, false
+		}
+		c := tw.codes[k]
+		k++
+		var terms []int32
+		switch {
+		case c >= 0:
+			one[0] = c
+			terms = one[:]
+		case c == noTerms:
+			continue
+		default:
+			m := multiIndex(c)
+			if m >= len(tw.multi) {
+				return nil, false
+			}
+			terms = tw.multi[m]
+		}
+		for _, term := range terms {
+			if h.matches(t, term) {
+				out = append(out, span{start, end})
+				break
+			}
+		}
+		if phrases {
+			for _, term := range terms {
+				sc.toks = append(sc.toks, wordTok{term, start, end})
+			}
+		}
+	}
+	return out, k == len(tw.codes)
+}
+
+// finish adds the phrases' spans to out and merges them.
+func (h *highlighter) finish(text string, out []span, sc *scratch) []span {
+	phrases := len(h.phraseNums) > 0
 	if phrases {
 		toks := sc.toks
 		for _, p := range h.phraseNums {
@@ -268,6 +352,7 @@ func (h *highlighter) release() {
 type scratch struct {
 	missing []word    // the words not in the cache
 	toks    []wordTok // the terms of the words in order, for phrases
+	rec     recorder  // the terms of the words, to keep
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"unicode"
 
@@ -136,41 +137,56 @@ func TestHighlightMatchesReference(t *testing.T) {
 	idx := equivIndex(t)
 	ps := equivPractices(t, 600)
 	rng := rand.New(rand.NewPCG(3, 5))
-	pairs, marked := 0, 0
+	pairs, marked, grown := 0, 0, 0
+	kept := map[string]func(*docWords) *atomic.Pointer[textWords]{
+		indexer.KindTitle: keptTitle, indexer.KindSummary: keptSummary, indexer.KindBody: keptBody,
+	}
 	for _, p := range ps {
+		// As the engine does for a practice it keeps: the first search
+		// showing it records its words' terms, the next ones read them.
+		words := &docWords{grow: func(n int) { grown += n }}
 		for _, q := range equivQueries(rng, p, 8) {
 			pq := ParseQuery(q)
-			got := newHighlights(idx, pq)
 			want := &refHighlights{m: idx.Mapping(), pq: pq, cache: map[string]*refHighlighter{}}
-			gotTitle, gotSnippet := got.render(p, member{})
 			wantTitle, wantSnippet := want.render(p, member{})
-			if gotTitle != wantTitle {
-				t.Errorf("q=%q lang=%q title %.60q:\ngot  %q\nwant %q", q, p.Lang, p.Title, gotTitle, wantTitle)
-			}
-			if gotSnippet != wantSnippet {
-				t.Errorf("q=%q lang=%q body %.60q:\ngot  snippet %q\nwant snippet %q", q, p.Lang, p.Body, gotSnippet, wantSnippet)
-			}
-			for _, kind := range indexer.TextKinds {
-				field := indexer.TextField(kind, p.Lang)
-				text := map[string]string{indexer.KindTitle: p.Title, indexer.KindSummary: p.Summary, indexer.KindBody: p.Body}[kind]
-				gotSpans, wantSpans := got.spans(field, text, member{}), want.spans(field, text, member{})
-				if !slices.Equal(gotSpans, wantSpans) {
-					t.Errorf("q=%q %s %.60q:\ngot  spans %v\nwant spans %v", q, field, text, gotSpans, wantSpans)
+			for _, m := range []member{{}, {words: words}} {
+				got := newHighlights(idx, pq)
+				gotTitle, gotSnippet := got.render(p, m)
+				if gotTitle != wantTitle {
+					t.Errorf("q=%q lang=%q kept=%v title %.60q:\ngot  %q\nwant %q", q, p.Lang, m.words != nil, p.Title, gotTitle, wantTitle)
 				}
-				if len(wantSpans) > 0 {
-					marked++
+				if gotSnippet != wantSnippet {
+					t.Errorf("q=%q lang=%q kept=%v body %.60q:\ngot  snippet %q\nwant snippet %q", q, p.Lang, m.words != nil, p.Body, gotSnippet, wantSnippet)
 				}
+				for _, kind := range indexer.TextKinds {
+					field := indexer.TextField(kind, p.Lang)
+					text := map[string]string{indexer.KindTitle: p.Title, indexer.KindSummary: p.Summary, indexer.KindBody: p.Body}[kind]
+					gotSpans, wantSpans := got.spans(field, text, m, kept[kind]), want.spans(field, text, member{})
+					if !slices.Equal(gotSpans, wantSpans) {
+						t.Errorf("q=%q %s kept=%v %.60q:\ngot  spans %v\nwant spans %v", q, field, m.words != nil, text, gotSpans, wantSpans)
+					}
+					if len(wantSpans) > 0 && m.words == nil {
+						marked++
+					}
+				}
+				got.release()
 			}
 			pairs++
 			if t.Failed() {
 				t.FailNow()
 			}
 		}
+		if p.Body != "" && words.body.Load() == nil {
+			t.Fatalf("practice %s: the body's words were not kept", p.ID)
+		}
 	}
 	if pairs < 5000 || marked < pairs {
 		t.Errorf("compared %d pairs, %d texts with marks: want at least 5000 pairs, most of them marked", pairs, marked)
 	}
-	t.Logf("compared %d (practice, query) pairs, %d texts with marks", pairs, marked)
+	if grown == 0 {
+		t.Error("keeping words counted no bytes")
+	}
+	t.Logf("compared %d (practice, query) pairs, %d texts with marks; kept words of %d practices, %d bytes", pairs, marked, len(ps), grown)
 }
 
 // TestHighlightConcurrentSmallCache highlights from several goroutines
@@ -181,6 +197,10 @@ func TestHighlightConcurrentSmallCache(t *testing.T) {
 	wordCacheSize = 50
 	idx := equivIndex(t)
 	ps := equivPractices(t, 40)
+	words := make([]*docWords, len(ps))
+	for i := range words {
+		words[i] = &docWords{grow: func(int) {}}
+	}
 	var wg sync.WaitGroup
 	errs := make(chan string, 4)
 	for g := range 4 {
@@ -192,7 +212,9 @@ func TestHighlightConcurrentSmallCache(t *testing.T) {
 					pq := ParseQuery(q)
 					got := newHighlights(idx, pq)
 					want := &refHighlights{m: idx.Mapping(), pq: pq, cache: map[string]*refHighlighter{}}
-					gt, gs := got.render(p, member{})
+					// The goroutines share each practice's kept words, which
+					// the tables' replacement makes stale again and again.
+					gt, gs := got.render(p, member{words: words[(i+g*7)%len(ps)]})
 					wt, ws := want.render(p, member{})
 					if gt != wt || gs != ws {
 						errs <- fmt.Sprintf("q=%q: got %q, %q; want %q, %q", q, gt, gs, wt, ws)

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"math"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -19,10 +20,11 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, mem *memindex.Index,
 	}
 	gen := e.ix.Generation()
 	docs := map[string]indexer.Practice{}
+	words := map[string]*docWords{}
 	var ids []string
 	for _, m := range col.page {
-		if p, ok := e.docs.get(gen, m.id); ok {
-			docs[m.id] = p
+		if p, w, ok := e.docs.get(gen, m.id); ok {
+			docs[m.id], words[m.id] = p, w
 		} else {
 			ids = append(ids, m.id)
 		}
@@ -34,7 +36,7 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, mem *memindex.Index,
 		}
 		for id, p := range loaded {
 			docs[id] = p
-			e.docs.put(gen, id, p)
+			words[id] = e.docs.put(gen, id, p)
 		}
 		e.pages.loaded(e, len(loaded))
 	}
@@ -46,6 +48,7 @@ func (e *Engine) hits(ctx context.Context, idx bleve.Index, mem *memindex.Index,
 		if !ok {
 			continue // removed between the two requests
 		}
+		m.words = words[m.id]
 		h := practiceHit(p, r.UI)
 		h.Score = m.score
 		if math.IsNaN(h.Score) || math.IsInf(h.Score, 0) {
@@ -134,7 +137,9 @@ func (hs *highlights) release() {
 // the in-memory copy shows none of the query's terms nor their near
 // spellings has nothing to mark and is not scanned (most hits found
 // through another language's forms of a word).
-func (hs *highlights) spans(field, text string, m member) []span {
+//
+// kept, when set, holds (or will hold) the terms of text's words.
+func (hs *highlights) spans(field, text string, m member, kept func(*docWords) *atomic.Pointer[textWords]) []span {
 	h := hs.get(field)
 	if h == nil || text == "" {
 		return nil
@@ -142,17 +147,24 @@ func (hs *highlights) spans(field, text string, m member) []span {
 	if hs.mem != nil && m.mem && !h.mayMatch(hs.mem, field, m.doc) {
 		return nil
 	}
-	return h.spans(text)
+	if m.words == nil || kept == nil {
+		return h.spans(text)
+	}
+	return h.spansKept(text, &keptWords{slot: kept(m.words), grow: m.words.grow})
 }
+
+func keptTitle(w *docWords) *atomic.Pointer[textWords]   { return &w.title }
+func keptSummary(w *docWords) *atomic.Pointer[textWords] { return &w.summary }
+func keptBody(w *docWords) *atomic.Pointer[textWords]    { return &w.body }
 
 // render returns title_html and snippet_html for p: the title with marks,
 // and about SnippetLength characters of the summary or body around the best
 // match (the summary, else the body start, when nothing matches).
 func (hs *highlights) render(p indexer.Practice, m member) (titleHTML, snippetHTML string) {
-	titleHTML = markAll(p.Title, hs.spans(indexer.TextField("title", p.Lang), p.Title, m))
+	titleHTML = markAll(p.Title, hs.spans(indexer.TextField("title", p.Lang), p.Title, m, keptTitle))
 
-	sumSpans := hs.spans(indexer.TextField("summary", p.Lang), p.Summary, m)
-	bodySpans := hs.spans(indexer.TextField("body", p.Lang), p.Body, m)
+	sumSpans := hs.spans(indexer.TextField("summary", p.Lang), p.Summary, m, keptSummary)
+	bodySpans := hs.spans(indexer.TextField("body", p.Lang), p.Body, m, keptBody)
 	switch {
 	case distinct(p.Body, bodySpans) > distinct(p.Summary, sumSpans):
 		snippetHTML = snippet(p.Body, bodySpans)
