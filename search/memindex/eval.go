@@ -222,8 +222,20 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 	sc := e.scratch()
 	defer e.release(sc)
 	acc := sc.acc
-	for j, d := range opt.docs {
-		acc[d] = opt.Score(j)
+	switch {
+	case opt.s32 != nil: // a kept part, as the interface language is
+		f := opt.factor
+		for j, d := range opt.docs {
+			acc[d] = float64(opt.s32[j]) * f
+		}
+	case opt.scores != nil:
+		for j, d := range opt.docs {
+			acc[d] = opt.scores[j]
+		}
+	default:
+		for j, d := range opt.docs {
+			acc[d] = opt.Score(j)
+		}
 	}
 	out := m
 	if m.own {

@@ -232,15 +232,20 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 		// Without a branch the processor cannot predict: every document
 		// of the range is written at the next free slot, which advances
 		// only past a match (min is at least 1, so c = 0 never counts).
+		// The arrays are zeroed for the next union as they are read (a
+		// second pass would read them again from beyond the core's cache).
 		docs, scores := out.docs[:cap(out.docs)], out.scores[:cap(out.scores)]
 		m := uint16(min)
-		j := 0
-		for k, c := range cnt {
+		j, k := 0, 0
+		acc = acc[:len(cnt)]
+		for ; k < len(cnt); k++ {
 			if j >= len(docs) {
 				break // no room left: every remaining document is a non-match
 			}
+			c := cnt[k]
 			docs[j] = lo + uint32(k)
 			scores[j] = acc[k] * coord[c]
+			cnt[k], acc[k] = 0, 0
 			inc := 0
 			if c >= m {
 				inc = 1
@@ -248,8 +253,10 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 			j += inc
 		}
 		out.docs, out.scores = docs[:j], scores[:j]
-		clear(cnt)
-		clear(acc)
+		// Only when every posting has its own document does the room run
+		// out before the range: the rest is zero then, cleared to be sure.
+		clear(cnt[k:])
+		clear(acc[k:])
 	} else {
 		slices.Sort(sc.touched)
 		for _, d := range sc.touched {
