@@ -192,21 +192,10 @@ func (h *highlighter) spansKept(text string, kw *keptWords) []span {
 			if rec != nil {
 				rec.add(terms)
 			}
-			hit := false
-			for _, term := range terms {
-				if h.matches(t, term) {
-					out = append(out, span{start, end})
-					hit = true
-					break
-				}
-			}
+			var hit bool
+			out, hit = h.markWord(t, terms, start, end, out, sc)
 			if memo != nil {
 				memo.put(key, text[start:end], hit)
-			}
-			if phrases {
-				for _, term := range terms {
-					sc.toks = append(sc.toks, wordTok{term, start, end})
-				}
 			}
 		}
 		t.mu.RUnlock()
@@ -227,7 +216,6 @@ func (h *highlighter) spansKept(text string, kw *keptWords) []span {
 // t), collecting the terms in sc.toks for phrases. It reports false when tw
 // does not hold one code per word of text.
 func (h *highlighter) markKept(text string, t *wordTable, tw *textWords, sc *scratch) ([]span, bool) {
-	phrases := len(h.phraseNums) > 0
 	var out []span
 	sc.toks = sc.toks[:0]
 	var one [1]int32
@@ -259,19 +247,29 @@ func (h *highlighter) markKept(text string, t *wordTable, tw *textWords, sc *scr
 			}
 			terms = tw.multi[m]
 		}
-		for _, term := range terms {
-			if h.matches(t, term) {
-				out = append(out, span{start, end})
-				break
-			}
-		}
-		if phrases {
-			for _, term := range terms {
-				sc.toks = append(sc.toks, wordTok{term, start, end})
-			}
-		}
+		out, _ = h.markWord(t, terms, start, end, out, sc)
 	}
 	return out, k == len(tw.codes)
+}
+
+// markWord appends the word text[start:end] to out when one of its terms
+// (numbers of t) matches, and its terms to sc.toks when h has phrases.
+// t.mu is held.
+func (h *highlighter) markWord(t *wordTable, terms []int32, start, end int, out []span, sc *scratch) ([]span, bool) {
+	hit := false
+	for _, term := range terms {
+		if h.matches(t, term) {
+			out = append(out, span{start, end})
+			hit = true
+			break
+		}
+	}
+	if len(h.phraseNums) > 0 {
+		for _, term := range terms {
+			sc.toks = append(sc.toks, wordTok{term, start, end})
+		}
+	}
+	return out, hit
 }
 
 // finish adds the phrases' spans to out and merges them.
