@@ -22,17 +22,9 @@ func TestBenchCommand(t *testing.T) {
 	}
 	dir := t.TempDir()
 	jsonFile := filepath.Join(dir, "figures.json")
-	code, out, errs := runCmd(t, "bench", "--n", "300", "--queries", "40", "--dir", filepath.Join(dir, "work"), "--json", jsonFile)
-	if code != exitOK {
-		t.Fatalf("exit %d, stderr:\n%s", code, errs)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("want a header, a rule and one row, got:\n%s", out)
-	}
-	header, row := cells(lines[0]), cells(lines[2])
+	header, row, errs := benchTable(t, "--n", "300", "--queries", "40", "--dir", filepath.Join(dir, "work"), "--json", jsonFile)
 	if len(header) != 12 || len(row) != len(header) {
-		t.Fatalf("header has %d columns, row %d; want 12 each:\n%s", len(header), len(row), out)
+		t.Fatalf("header has %d columns, row %d; want 12 each:\n%q\n%q", len(header), len(row), header, row)
 	}
 	for i, c := range row {
 		if c == "" || c == "0" || strings.Contains(c, "NaN") || strings.Contains(c, "Inf") ||
@@ -274,15 +266,7 @@ func TestBenchWithoutBleve(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports and serves 200 practices")
 	}
-	code, out, errs := runCmd(t, "bench", "--n", "200", "--queries", "20", "--passes", "1", "--bleve=false", "--dir", filepath.Join(t.TempDir(), "work"))
-	if code != exitOK {
-		t.Fatalf("exit %d, stderr:\n%s", code, errs)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("want a header, a rule and one row, got:\n%s", out)
-	}
-	header, row := cells(lines[0]), cells(lines[2])
+	header, row, errs := benchTable(t, "--n", "200", "--queries", "20", "--passes", "1", "--bleve=false", "--dir", filepath.Join(t.TempDir(), "work"))
 	for i, h := range header {
 		bleveColumn := strings.Contains(h, "Bleve")
 		if got := row[i]; bleveColumn != strings.Contains(got, "n/a") {
@@ -322,4 +306,20 @@ func TestAnswerHash(t *testing.T) {
 			t.Errorf("different answer hashes the same: %s", s)
 		}
 	}
+}
+
+// benchTable runs `casebook bench` with args, which must succeed and print
+// a one-row table, and returns the cells of its header and of its row, and
+// its standard error.
+func benchTable(t *testing.T, args ...string) (header, row []string, stderr string) {
+	t.Helper()
+	code, out, errs := runCmd(t, append([]string{"bench"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a header, a rule and one row, got:\n%s", out)
+	}
+	return cells(lines[0]), cells(lines[2]), errs
 }
