@@ -60,31 +60,16 @@ type Facet struct {
 // most frequent values of each, by count and then value (as Bleve's term
 // facets).
 //
-// A broad query matches most of the index: then the documents it leaves
-// out are listed once and taken from each facet's totals over the whole
-// index, so the work is that of the smaller side.
+// A facet with few values (themes, languages, years) is counted value by
+// value against the matches as a bit set when that reads less than a walk
+// over the matches; others are counted by walking the matches once, in
+// document order (a sequential read of each document's value).
 func (ix *Index) FacetCounts(m *Matches, fs []Facet) [][]Count {
 	out := make([][]Count, len(fs))
 	if m.Len() == 0 {
 		return out
 	}
-	docs, complement := m.docs, false
-	if 2*m.Len() > ix.n {
-		buf := ix.complementPool.Get()
-		var rest []uint32
-		if buf != nil {
-			rest = (*buf.(*[]uint32))[:0]
-		} else {
-			rest = make([]uint32, 0, ix.n/2+1)
-		}
-		eachGap(m.docs, ix.n, func(lo, hi uint32) {
-			for d := lo; d < hi; d++ {
-				rest = append(rest, d)
-			}
-		})
-		defer ix.complementPool.Put(&rest)
-		docs, complement = rest, true
-	}
+	docs := m.docs
 	var in Set // docs as a bit set, made when a facet is counted through its values
 	for i, f := range fs {
 		var vb *valueBits
@@ -99,96 +84,79 @@ func (ix *Index) FacetCounts(m *Matches, fs []Facet) [][]Count {
 				defer ix.setPool.Put(in)
 				in.addAll(docs)
 			}
-			out[i] = vb.counts(in, complement, f.Size)
+			out[i] = vb.counts(in, f.Size)
 			continue
 		}
 		if f.Year {
-			out[i] = ix.yearCounts(docs, complement, f.Size)
+			out[i] = ix.yearCounts(docs, f.Size)
 		} else {
-			out[i] = ix.keywordCounts(f.Field, docs, complement, f.Size)
+			out[i] = ix.keywordCounts(f.Field, docs, f.Size)
 		}
 	}
 	return out
 }
 
-// keywordCounts counts the values of field over docs, or over every
-// document but docs when complement is set.
-func (ix *Index) keywordCounts(field string, docs []uint32, complement bool, size int) []Count {
+// keywordCounts counts the values of field over docs.
+func (ix *Index) keywordCounts(field string, docs []uint32, size int) []Count {
 	k := ix.keywords[field]
 	if k == nil {
 		return nil
 	}
 	counts := make([]int, len(k.values)+1) // the last slot counts noValue
 	last := uint32(len(k.values))
-	step := 1
-	if complement {
-		for v, docs := range k.docs { // the value's total over the index
-			counts[v] = len(docs)
-		}
-		step = -1
-	}
 	if k.single != nil {
+		single := k.single
 		for _, d := range docs {
-			counts[min(k.single[d], last)] += step
+			counts[min(single[d], last)]++
 		}
 	} else {
 		for _, d := range docs {
 			for _, v := range k.valuesOf(d) {
-				counts[v] += step
+				counts[v]++
 			}
 		}
 	}
-	counts = counts[:len(k.values)]
-	n := 0
-	for _, c := range counts {
-		if c > 0 {
-			n++
-		}
-	}
-	out := make([]Count, 0, n)
+	return topValues(counts[:len(k.values)], k.values, size)
+}
+
+// topValues returns the size most frequent values (all when size is 0)
+// with a count above 0, by count and then label; labels are sorted, so a
+// value's number orders ties. Each value is sorted as one integer — count
+// and number — without comparing strings.
+func topValues(counts []int, labels []string, size int) []Count {
+	var buf [256]uint64
+	keys := buf[:0]
 	for v, c := range counts {
 		if c > 0 {
-			out = append(out, Count{Value: k.values[v], Count: c})
+			keys = append(keys, uint64(math.MaxUint32-uint32(min(c, math.MaxUint32)))<<32|uint64(v))
 		}
 	}
-	return top(out, size)
+	slices.Sort(keys)
+	if size > 0 && len(keys) > size {
+		keys = keys[:size]
+	}
+	out := make([]Count, len(keys))
+	for i, key := range keys {
+		v := uint32(key)
+		out[i] = Count{Value: labels[v], Count: counts[v]}
+	}
+	return out
 }
 
-// eachGap calls visit with every range [lo, hi) of documents below n that
-// docs (ascending) does not hold.
-func eachGap(docs []uint32, n int, visit func(lo, hi uint32)) {
-	next := uint32(0)
-	for _, d := range docs {
-		if d > next {
-			visit(next, d)
-		}
-		next = d + 1
-	}
-	if int(next) < n {
-		visit(next, uint32(n))
-	}
-}
-
-// yearCounts counts the years (above 0) of docs, or of every document but
-// docs when complement is set.
-func (ix *Index) yearCounts(docs []uint32, complement bool, size int) []Count {
+// yearCounts counts the years (above 0) of docs.
+func (ix *Index) yearCounts(docs []uint32, size int) []Count {
 	// Years are counted in an array over the index's span of years.
 	lo, hi := ix.yearSpan()
 	if hi < lo {
 		return nil
 	}
 	if hi-lo > 4096 {
-		return ix.yearCountsSparse(docs, complement, size)
+		return ix.yearCountsSparse(docs, size)
 	}
 	counts := make([]int, hi-lo+1)
-	step := 1
-	if complement {
-		copy(counts, ix.yearTotals())
-		step = -1
-	}
 	for _, d := range docs {
 		if y := ix.year[d]; y > 0 {
-			counts[y-lo] += step
+			counts[y-lo]++
 		}
 	}
 	out := make([]Count, 0, 32)
@@ -200,21 +168,7 @@ func (ix *Index) yearCounts(docs []uint32, complement bool, size int) []Count {
 	return top(out, size)
 }
 
-// yearTotals counts the years of the whole index in an array over its span,
-// once (callers check that the span is small).
-func (ix *Index) yearTotals() []int {
-	ix.yearTotalOnce.Do(func() {
-		lo, hi := ix.yearSpan()
-		ix.yearTotal = make([]int, hi-lo+1)
-		for _, y := range ix.year {
-			if y > 0 {
-				ix.yearTotal[y-lo]++
-			}
-		}
-	})
-	return ix.yearTotal
-}
-
+// top sorts counts by count and then value, and keeps the size first.
 func top(out []Count, size int) []Count {
 	slices.SortFunc(out, func(a, b Count) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {
@@ -243,21 +197,11 @@ func (ix *Index) yearSpan() (lo, hi int32) {
 
 // yearCountsSparse counts years in a map, for an index whose years span
 // too many to count in an array.
-func (ix *Index) yearCountsSparse(docs []uint32, complement bool, size int) []Count {
+func (ix *Index) yearCountsSparse(docs []uint32, size int) []Count {
 	counts := map[int32]int{}
-	if complement {
-		in := newSet(ix.n)
-		in.addAll(docs)
-		for d, y := range ix.year {
-			if y > 0 && !in.Has(uint32(d)) {
-				counts[y]++
-			}
-		}
-	} else {
-		for _, d := range docs {
-			if y := ix.year[d]; y > 0 {
-				counts[y]++
-			}
+	for _, d := range docs {
+		if y := ix.year[d]; y > 0 {
+			counts[y]++
 		}
 	}
 	out := make([]Count, 0, len(counts))
@@ -267,8 +211,8 @@ func (ix *Index) yearCountsSparse(docs []uint32, complement bool, size int) []Co
 	return top(out, size)
 }
 
-// valueBits holds a facet's documents by value for counting a set of
-// documents value by value: a value held by many documents as a bit set
+// valueBits holds a facet's documents by value, in the order of their
+// labels, for counting a set of documents value by value: a value held by many documents as a bit set
 // (the count is the population of an AND), a rarer one as its list. It
 // beats reading the value of every document when the facet has few values
 // (themes, languages, countries, years) and the set is large.
@@ -276,17 +220,25 @@ type valueBits struct {
 	labels []string
 	dense  []Set      // by value; nil when the list is used
 	docs   [][]uint32 // by value, ascending
-	total  []int      // documents per value in the whole index
 	cost   int        // words and list entries read to count one set
 	perDoc int        // values per document, rounded up: the cost of the walk per document
 }
 
 func newValueBits(n int, labels []string, docs [][]uint32) *valueBits {
-	vb := &valueBits{labels: labels, docs: docs, dense: make([]Set, len(docs)), total: make([]int, len(docs))}
+	// Values are kept in the order of their labels, so that ties between
+	// counts are ordered by number (see topValues).
+	order := make([]int, len(labels))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(labels[a], labels[b]) })
+	vb := &valueBits{labels: make([]string, len(labels)), docs: make([][]uint32, len(docs)), dense: make([]Set, len(docs))}
+	for i, o := range order {
+		vb.labels[i], vb.docs[i] = labels[o], docs[o]
+	}
 	words := (n + 63) / 64
 	entries := 0
-	for v, ds := range docs {
-		vb.total[v] = len(ds)
+	for v, ds := range vb.docs {
 		entries += len(ds)
 		if len(ds) > words {
 			vb.dense[v] = newSet(n)
@@ -303,13 +255,18 @@ func newValueBits(n int, labels []string, docs [][]uint32) *valueBits {
 	return vb
 }
 
-// counts counts each value over the documents of in, or over the others
-// when complement is set, and returns the size most frequent.
-func (vb *valueBits) counts(in Set, complement bool, size int) []Count {
-	out := make([]Count, 0, 16)
+// counts counts each value over the documents of in and returns the size
+// most frequent.
+func (vb *valueBits) counts(in Set, size int) []Count {
+	var buf [64]int
+	counts := buf[:0]
+	if len(vb.docs) > len(buf) {
+		counts = make([]int, 0, len(vb.docs))
+	}
 	for v := range vb.docs {
 		c := 0
 		if d := vb.dense[v]; d != nil {
+			in := in[:len(d)]
 			for w, x := range d {
 				c += bits.OnesCount64(x & in[w])
 			}
@@ -320,14 +277,9 @@ func (vb *valueBits) counts(in Set, complement bool, size int) []Count {
 				}
 			}
 		}
-		if complement {
-			c = vb.total[v] - c
-		}
-		if c > 0 {
-			out = append(out, Count{Value: vb.labels[v], Count: c})
-		}
+		counts = append(counts, c)
 	}
-	return top(out, size)
+	return topValues(counts, vb.labels, size)
 }
 
 // bits returns the field's valueBits, made once.

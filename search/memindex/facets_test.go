@@ -7,11 +7,12 @@ import (
 	"testing"
 )
 
-// Facet counts of a match set larger than half the index are computed from
-// the documents it leaves out; they must equal a direct count, for single-
-// and multi-valued fields, years, documents without a value, and sets that
-// start, end or lie entirely inside the index.
-func TestCountsByComplementEqualDirect(t *testing.T) {
+// Facet counts must equal a direct count, whichever way they are taken
+// (a walk over the matches or value bits), for single- and multi-valued
+// fields, years (of three and four digits: ties are ordered as strings),
+// documents without a value, sets from a few documents to all of them,
+// and sizes that cut a run of equal counts.
+func TestFacetCountsEqualDirect(t *testing.T) {
 	const n = 1000
 	rng := rand.New(rand.NewPCG(7, 9))
 	single := make([][]string, n)
@@ -27,7 +28,11 @@ func TestCountsByComplementEqualDirect(t *testing.T) {
 				multi[d] = append(multi[d], v)
 			}
 		}
-		if rng.IntN(8) > 0 {
+		switch rng.IntN(8) {
+		case 0:
+		case 1:
+			years[d] = 990 + int32(rng.IntN(15))
+		default:
 			years[d] = 2005 + int32(rng.IntN(21))
 		}
 	}
@@ -37,7 +42,7 @@ func TestCountsByComplementEqualDirect(t *testing.T) {
 	if ix.keywords["city"].single == nil || ix.keywords["theme"].single != nil {
 		t.Fatal("test fields are not one single- and one multi-valued field")
 	}
-	for _, share := range []float64{0.05, 0.49, 0.51, 0.8, 0.97, 1} {
+	for _, share := range []float64{0.01, 0.05, 0.49, 0.51, 0.8, 0.97, 1} {
 		m := Matches{}
 		for d := range n {
 			if rng.Float64() < share {
@@ -47,45 +52,51 @@ func TestCountsByComplementEqualDirect(t *testing.T) {
 		}
 		in := newSet(n)
 		in.addAll(m.docs)
-		out := newSet(n)
-		var rest []uint32
-		eachGap(m.docs, n, func(lo, hi uint32) {
-			for d := lo; d < hi; d++ {
-				rest = append(rest, d)
-				out.add(d)
+		for _, size := range []int{0, 3, 7} {
+			for _, field := range []string{"city", "theme"} {
+				want := fmt.Sprint(cut(directCounts(ix.keywords[field], m.docs), size))
+				// Whichever way FacetCounts picks, and each way forced.
+				vb := ix.keywords[field].bits(n)
+				for way, got := range map[string][]Count{
+					"chosen": ix.FacetCounts(&m, []Facet{{Field: field, Size: size}})[0],
+					"walk":   ix.keywordCounts(field, m.docs, size),
+					"bits":   vb.counts(in, size),
+				} {
+					if fmt.Sprint(got) != want {
+						t.Errorf("share %.2f, size %d, %s, %s: counts = %v\nwant %v", share, size, field, way, got, want)
+					}
+				}
 			}
-		})
-		for _, field := range []string{"city", "theme"} {
-			want := fmt.Sprint(directCounts(ix.keywords[field], m.docs))
-			// Whichever way FacetCounts picks, and each way forced.
-			vb := ix.keywords[field].bits(n)
+			yc := map[int32]int{}
+			for _, d := range m.docs {
+				if years[d] > 0 {
+					yc[years[d]]++
+				}
+			}
+			var want []Count
+			for y, c := range yc {
+				want = append(want, Count{Value: fmt.Sprint(y), Count: c})
+			}
+			w := fmt.Sprint(top(want, size))
 			for way, got := range map[string][]Count{
-				"chosen":              ix.FacetCounts(&m, []Facet{{Field: field}})[0],
-				"walk":                ix.keywordCounts(field, m.docs, false, 0),
-				"walk the complement": ix.keywordCounts(field, rest, true, 0),
-				"bits":                vb.counts(in, false, 0),
-				"bits the complement": vb.counts(out, true, 0),
+				"chosen": ix.FacetCounts(&m, []Facet{{Year: true, Size: size}})[0],
+				"walk":   ix.yearCounts(m.docs, size),
+				"sparse": ix.yearCountsSparse(m.docs, size),
+				"bits":   ix.yearBits().counts(in, size),
 			} {
-				if fmt.Sprint(got) != want {
-					t.Errorf("share %.2f, %s, %s: counts = %v\nwant %v", share, field, way, got, want)
+				if fmt.Sprint(got) != w {
+					t.Errorf("share %.2f, size %d, years, %s: counts = %v\nwant %s", share, size, way, got, w)
 				}
 			}
 		}
-		got := fmt.Sprint(ix.FacetCounts(&m, []Facet{{Year: true}})[0])
-		yc := map[int32]int{}
-		for _, d := range m.docs {
-			if years[d] > 0 {
-				yc[years[d]]++
-			}
-		}
-		var want []Count
-		for y, c := range yc {
-			want = append(want, Count{Value: fmt.Sprint(y), Count: c})
-		}
-		if w := fmt.Sprint(top(want, 0)); got != w {
-			t.Errorf("share %.2f: YearCounts = %s\nwant %s", share, got, w)
-		}
 	}
+}
+
+func cut(c []Count, size int) []Count {
+	if size > 0 && len(c) > size {
+		return c[:size]
+	}
+	return c
 }
 
 func directCounts(k *keyword, docs []uint32) []Count {
@@ -100,23 +111,4 @@ func directCounts(k *keyword, docs []uint32) []Count {
 		out = append(out, Count{Value: v, Count: n})
 	}
 	return top(out, 0)
-}
-
-func TestEachGap(t *testing.T) {
-	for _, tc := range []struct {
-		docs []uint32
-		n    int
-		want string
-	}{
-		{nil, 3, "[[0 3]]"},
-		{[]uint32{0, 1, 2}, 3, "[]"},
-		{[]uint32{1}, 3, "[[0 1] [2 3]]"},
-		{[]uint32{0, 4, 5}, 8, "[[1 4] [6 8]]"},
-	} {
-		got := [][2]uint32{}
-		eachGap(tc.docs, tc.n, func(lo, hi uint32) { got = append(got, [2]uint32{lo, hi}) })
-		if fmt.Sprint(got) != tc.want {
-			t.Errorf("eachGap(%v, %d) = %v, want %s", tc.docs, tc.n, got, tc.want)
-		}
-	}
 }

@@ -28,17 +28,14 @@ type Index struct {
 	text     map[string]*textField
 	keywords map[string]*keyword
 
-	pool           sync.Pool // *scratch
-	groupPool      sync.Pool // *groupScratch
-	bufPool        sync.Pool // *matchBuf lent by arenas
-	complementPool sync.Pool // *[]uint32: the documents a broad match leaves out
-	fuzzy          fuzzyCache
-	parts          partCache // matches of Keyed parts
+	pool      sync.Pool // *scratch
+	groupPool sync.Pool // *groupScratch
+	bufPool   sync.Pool // *matchBuf lent by arenas
+	fuzzy     fuzzyCache
+	parts     partCache // matches of Keyed parts
 
 	spanOnce       sync.Once
 	yearLo, yearHi int32
-	yearTotalOnce  sync.Once
-	yearTotal      []int // documents per year over the span, for counting by complement
 	yearBitsOnce   sync.Once
 	yearVBits      *valueBits
 	setPool        setPool // bit sets of facet counting
