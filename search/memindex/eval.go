@@ -245,8 +245,9 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 	} else {
 		out = e.ownMatches(len(m.docs))
 		out.docs = append(out.docs, m.docs...)
+		out.scores = m.appendScores(out.scores)
 		for i, d := range m.docs {
-			out.scores = append(out.scores, m.Score(i)+acc[d])
+			out.scores[i] += acc[d]
 		}
 	}
 	for _, d := range opt.docs {
@@ -262,9 +263,7 @@ func (e *evaluator) owned(m Matches) Matches {
 	}
 	out := e.ownMatches(len(m.docs))
 	out.docs = append(out.docs, m.docs...)
-	for i := range m.docs {
-		out.scores = append(out.scores, m.Score(i))
-	}
+	out.scores = m.appendScores(out.scores)
 	return out
 }
 

@@ -31,15 +31,31 @@ func (m *Matches) Score(i int) float64 {
 	return float64(m.post.weight(i, m.norm)) * m.factor
 }
 
+// appendScores appends the scores of m to dst, with one loop for each
+// form the scores take.
+func (m *Matches) appendScores(dst []float64) []float64 {
+	switch {
+	case m.scores != nil:
+		return append(dst, m.scores...)
+	case m.s32 != nil:
+		f := m.factor
+		for _, s := range m.s32 {
+			dst = append(dst, float64(s)*f)
+		}
+	default:
+		for i := range m.docs {
+			dst = append(dst, float64(m.post.weight(i, m.norm))*m.factor)
+		}
+	}
+	return dst
+}
+
 // materialise gives m its own score slice.
 func (m *Matches) materialise() {
 	if m.scores != nil {
 		return
 	}
-	s := make([]float64, len(m.docs))
-	for i := range s {
-		s[i] = m.Score(i)
-	}
+	s := m.appendScores(make([]float64, 0, len(m.docs)))
 	m.scores, m.s32, m.post, m.norm = s, nil, nil, nil
 }
 
@@ -156,14 +172,20 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 		return nonEmpty[0].scaled(1 / float64(total))
 	}
 	n := e.ix.n
-	sc := e.scratch()
-	defer e.release(sc)
 	lo, hi := uint32(n), uint32(0)
-	size := 0
-	for _, c := range nonEmpty {
+	size, big := 0, 0
+	for k, c := range nonEmpty {
 		lo, hi = min2(lo, c.docs[0]), max(hi, c.docs[len(c.docs)-1])
 		size += len(c.docs)
+		if len(c.docs) > len(nonEmpty[big].docs) {
+			big = k
+		}
 	}
+	if min == 1 && 16*(size-len(nonEmpty[big].docs)) <= len(nonEmpty[big].docs) {
+		return e.unionSkewed(nonEmpty, big, total)
+	}
+	sc := e.scratch()
+	defer e.release(sc)
 	// Dense: the matches cover much of their range; the range is scanned
 	// instead of remembering which documents were touched (a branch per
 	// posting the processor cannot predict).
@@ -266,6 +288,67 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 	// The children are summed into out: their arena buffers can serve the
 	// rest of the search.
 	for _, c := range nonEmpty {
+		e.arena.recycle(c)
+	}
+	return out
+}
+
+// unionSkewed is union (min 1) when one child, big, holds most of the
+// matches — the interface language beside a few side-by-side matches: its
+// runs between the others' documents are copied, and each document of the
+// others is summed over the children in their order (the sum of a dense
+// union, to the bit), instead of a pass over the whole range.
+func (e *evaluator) unionSkewed(kids []Matches, big, total int) Matches {
+	b := kids[big]
+	var few []uint32
+	for k, c := range kids {
+		if k != big {
+			few = append(few, c.docs...)
+		}
+	}
+	slices.Sort(few)
+	few = slices.Compact(few)
+	coord := func(c int) float64 { return float64(c) / float64(total) }
+	alone := coord(1)
+	out := e.ownMatches(len(b.docs) + len(few))
+	at := make([]int, len(kids)) // each child's position at or after the current document
+	copyRun := func(from, to int) {
+		out.docs = append(out.docs, b.docs[from:to]...)
+		switch {
+		case b.scores != nil:
+			for _, s := range b.scores[from:to] {
+				out.scores = append(out.scores, s*alone)
+			}
+		case b.s32 != nil:
+			f := b.factor
+			for _, s := range b.s32[from:to] {
+				out.scores = append(out.scores, float64(s)*f*alone)
+			}
+		default:
+			for i := from; i < to; i++ {
+				out.scores = append(out.scores, b.Score(i)*alone)
+			}
+		}
+	}
+	for _, d := range few {
+		j := gallop(b.docs, at[big], d)
+		copyRun(at[big], j)
+		at[big] = j
+		sum, cnt := 0.0, 0
+		for k, c := range kids {
+			i := gallop(c.docs, at[k], d)
+			at[k] = i
+			if i < len(c.docs) && c.docs[i] == d {
+				sum += c.Score(i)
+				cnt++
+				at[k] = i + 1
+			}
+		}
+		out.docs = append(out.docs, d)
+		out.scores = append(out.scores, sum*coord(cnt))
+	}
+	copyRun(at[big], len(b.docs))
+	for _, c := range kids {
 		e.arena.recycle(c)
 	}
 	return out
