@@ -217,8 +217,14 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 		}
 		return out
 	}
-	// Many (the interface language): spread them over a dense array and
-	// add without comparing positions, while copying m if it is shared.
+	if opt.uniform != nil {
+		// One score for all (the interface language, a keyword): added
+		// where the document's bit is set, without a branch (adding 0
+		// leaves a score as it is), while copying m if it is shared.
+		return e.addUniform(m, opt.Score(0), opt.uniform)
+	}
+	// Many: spread them over a dense array and add without comparing
+	// positions, while copying m if it is shared.
 	sc := e.scratch()
 	defer e.release(sc)
 	acc := sc.acc
@@ -252,6 +258,32 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 	}
 	for _, d := range opt.docs {
 		acc[d] = 0
+	}
+	return out
+}
+
+// addUniform adds score to the documents of m in set.
+func (e *evaluator) addUniform(m Matches, score float64, set Set) Matches {
+	bit := func(d uint32) float64 { return float64(set[d>>6] >> (d & 63) & 1) }
+	if m.own {
+		for i, d := range m.docs {
+			m.scores[i] += score * bit(d)
+		}
+		return m
+	}
+	out := e.ownMatches(len(m.docs))
+	out.docs = append(out.docs, m.docs...)
+	switch {
+	case m.s32 != nil && m.scores == nil:
+		f := m.factor
+		for i, d := range m.docs {
+			out.scores = append(out.scores, float64(m.s32[i])*f+score*bit(d))
+		}
+	default:
+		out.scores = m.appendScores(out.scores)
+		for i, d := range m.docs {
+			out.scores[i] += score * bit(d)
+		}
 	}
 	return out
 }

@@ -50,8 +50,13 @@ func (c *partCache) get(key string) (Matches, bool) {
 	return el.Value.(*part).m, true
 }
 
+// partSize is the memory the cache counts for a part.
+func partSize(key string, m Matches) int {
+	return m.Len()*bytesPerMatch + len(key) + 8*len(m.uniform)
+}
+
 func (c *partCache) put(key string, m Matches) {
-	size := m.Len()*bytesPerMatch + len(key)
+	size := partSize(key, m)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if size > PartCacheBytes/4 {
@@ -67,7 +72,7 @@ func (c *partCache) put(key string, m Matches) {
 	for c.bytes+size > PartCacheBytes && c.lru.Len() > 0 {
 		old := c.lru.Remove(c.lru.Back()).(*part)
 		delete(c.m, old.key)
-		c.bytes -= old.m.Len()*bytesPerMatch + len(old.key)
+		c.bytes -= partSize(old.key, old.m)
 	}
 	c.m[key] = c.lru.PushFront(&part{key: key, m: m})
 	c.bytes += size
@@ -85,7 +90,7 @@ func (e *evaluator) keyed(k Keyed) (Matches, error) {
 	}
 	// Kept compact; this query scores with the kept form too, so that a
 	// search answers the same whether its parts were cached or not.
-	m = m.compact()
+	m = m.compact(e.ix.n)
 	e.ix.parts.put(k.Key, m)
 	return m, nil
 }

@@ -10,8 +10,11 @@ type Matches struct {
 	post   *posting
 	norm   []float32
 	factor float64
-	own    bool      // docs and scores belong to these matches alone: scores may be updated in place
-	buf    *matchBuf // the arena buffer holding docs and scores, when lent
+	own    bool // docs and scores belong to these matches alone: scores may be updated in place
+	// every document scores the same and these are its documents as a bit
+	// set (a kept part only: a keyword such as the interface language)
+	uniform Set
+	buf     *matchBuf // the arena buffer holding docs and scores, when lent
 }
 
 // Len is the number of matching documents.
@@ -60,8 +63,10 @@ func (m *Matches) materialise() {
 }
 
 // compact returns m with its scores rounded to float32, the form the part
-// cache keeps (8 bytes a match instead of 12).
-func (m Matches) compact() Matches {
+// cache keeps (8 bytes a match instead of 12). When every document of many
+// (over one in 64 of the index's n) scores the same, they are kept as a
+// bit set too, for adding that score without a per-document look-up.
+func (m Matches) compact(n int) Matches {
 	m.materialise()
 	s := make([]float32, len(m.scores))
 	for i, v := range m.scores {
@@ -73,7 +78,21 @@ func (m Matches) compact() Matches {
 		// cache counts, and should hold, only the matches.
 		docs = slices.Clone(docs)
 	}
-	return Matches{docs: docs, s32: s, factor: 1}
+	out := Matches{docs: docs, s32: s, factor: 1}
+	if len(docs) > 0 && len(docs) > n/64 && int(docs[len(docs)-1]) < n {
+		same := true
+		for _, v := range s[1:] {
+			if v != s[0] {
+				same = false
+				break
+			}
+		}
+		if same {
+			out.uniform = newSet(n)
+			out.uniform.addAll(docs)
+		}
+	}
+	return out
 }
 
 // scaled returns m with every score multiplied by f.

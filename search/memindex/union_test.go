@@ -123,8 +123,8 @@ func TestIntersectEqualsReference(t *testing.T) {
 }
 
 // Adding optional matches keeps m's documents and adds the score of each
-// one opt also matches, whether opt is sparse (looked up) or dense (spread),
-// and whether m's buffers are its own (updated in place) or shared.
+// one opt also matches, whether opt is sparse (looked up), dense (spread)
+// or of one score (a bit set), and whether m's buffers are its own (updated in place) or shared.
 func TestAddOptionalEqualsReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 17))
 	const n = 4000
@@ -134,6 +134,20 @@ func TestAddOptionalEqualsReference(t *testing.T) {
 		m := gen([]float64{0.1, 0.7}[rng.IntN(2)], rng.IntN(2) == 0)
 		m.own = m.scores != nil && rng.IntN(2) == 0
 		opt := gen([]float64{0.005, 0.3, 0.9}[rng.IntN(3)], rng.IntN(2) == 0)
+		if rng.IntN(3) == 0 {
+			// One score for every document, kept as a part is (the
+			// interface language): added through its bit set.
+			for i := range opt.s32 {
+				opt.s32[i] = opt.s32[0]
+			}
+			for i := range opt.scores {
+				opt.scores[i] = opt.scores[0]
+			}
+			opt = opt.compact(n)
+			if (opt.uniform != nil) != (opt.Len() > n/64) {
+				t.Fatalf("round %d: %d matches of one score kept with a bit set: %t", round, opt.Len(), opt.uniform != nil)
+			}
+		}
 		want := make([]float64, m.Len())
 		optScore := map[uint32]float64{}
 		for j, d := range opt.docs {
