@@ -42,7 +42,11 @@ type highlighter struct {
 	exactNums  []int32            // compared in turn when they are few
 	exactSet   map[int32]struct{} // else looked up
 	phraseNums [][]int32
-	memo       map[int32]bool // fuzzy verdicts of tab's terms
+	// known holds, by term number of tab, whether a term not among the
+	// exact ones is marked (0: not known yet, 1: no, 2: yes): a word's
+	// term is judged once per search, and the look-up reads this small
+	// array instead of the table's term (mostly a cache miss).
+	known []uint8
 
 	// verdicts remembers whether words seen in earlier texts of this
 	// search are marked (words only: not kept for phrase queries, which
@@ -102,7 +106,7 @@ func (h *highlighter) bind(t *wordTable) {
 	for _, p := range h.phrases {
 		h.phraseNums = append(h.phraseNums, t.termNumbers(p))
 	}
-	h.memo = nil
+	h.known = h.known[:0]
 }
 
 // maxHighlightBytes bounds the text searched for marks (the snippet is
@@ -370,37 +374,37 @@ func (h *highlighter) matches(t *wordTable, term int32) bool {
 	if len(h.fuzzy) == 0 {
 		return false
 	}
-	ti := &t.terms[term]
+	if int(term) < len(h.known) {
+		if v := h.known[term]; v != 0 {
+			return v == 2
+		}
+	} else {
+		n := len(h.known)
+		h.known = slices.Grow(h.known, len(t.terms)-n)[:len(t.terms)]
+		clear(h.known[n:])
+	}
+	m := h.nearMatch(&t.terms[term])
+	h.known[term] = 1
+	if m {
+		h.known[term] = 2
+	}
+	return m
+}
+
+// nearMatch reports whether ti is near enough one of h's fuzzy terms.
+func (h *highlighter) nearMatch(ti *termInfo) bool {
 	if ti.term == "" {
 		return false
 	}
 	// A near spelling shares the first letter and differs in length by
-	// at most the distance: most words fail these before any look-up.
-	near := false
+	// at most the distance: most words fail these before the distance.
 	for _, f := range h.fuzzy {
-		if f.first == ti.first && ti.runes >= f.runes-f.dist && ti.runes <= f.runes+f.dist {
-			near = true
-			break
+		if f.first == ti.first && ti.runes >= f.runes-f.dist && ti.runes <= f.runes+f.dist &&
+			withinDistance(f.term, ti.term, f.dist) {
+			return true
 		}
 	}
-	if !near {
-		return false
-	}
-	if m, ok := h.memo[term]; ok {
-		return m
-	}
-	m := false
-	for _, f := range h.fuzzy {
-		if f.first == ti.first && withinDistance(f.term, ti.term, f.dist) {
-			m = true
-			break
-		}
-	}
-	if h.memo == nil {
-		h.memo = map[int32]bool{}
-	}
-	h.memo[term] = m
-	return m
+	return false
 }
 
 // mayMatch reports whether document d of the in-memory copy may hold one

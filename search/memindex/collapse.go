@@ -130,24 +130,40 @@ func (ix *Index) topDocs(m *Matches, order Order, k int, out []int) []int {
 	if order != ByScore || (f64 == nil && m.factor <= 0) {
 		f64, f32 = nil, nil
 	}
-	for i := range m.docs {
-		if h.Len() < k {
-			heap.Push(h, i)
-			continue
+	n := len(m.docs)
+	first := min(k, n)
+	for i := range first {
+		heap.Push(h, i)
+	}
+	// The worst kept score, as the compact scores hold it when those are
+	// compared.
+	var worst64 float64
+	var worst32 float32
+	bound := func() {
+		if f64 != nil {
+			worst64 = f64[h.idx[0]]
+		} else if f32 != nil {
+			worst32 = f32[h.idx[0]]
 		}
-		if f64 != nil && f64[i] < f64[h.idx[0]] || f64 == nil && f32 != nil && f32[i] < f32[h.idx[0]] {
+	}
+	if first > 0 {
+		bound()
+	}
+	for i := first; i < n; i++ {
+		if f64 != nil && f64[i] < worst64 || f64 == nil && f32 != nil && f32[i] < worst32 {
 			continue // ranks after the worst kept
 		}
 		if ix.less(m, order, i, h.idx[0]) {
 			h.idx[0] = i
 			heap.Fix(h, 0)
+			bound()
 		}
 	}
 	// Pop the worst first, filling from the back.
-	n := h.Len()
-	res := h.idx[:n]
-	sorted := make([]int, n)
-	for j := n - 1; j >= 0; j-- {
+	kept := h.Len()
+	res := h.idx[:kept]
+	sorted := make([]int, kept)
+	for j := kept - 1; j >= 0; j-- {
 		sorted[j] = heap.Pop(h).(int)
 	}
 	copy(res, sorted)

@@ -155,6 +155,24 @@ func (e *evaluator) boolean(q *query.BooleanQuery) (Matches, error) {
 		}
 		must = &m
 	}
+	if d, ok := q.Should.(*query.DisjunctionQuery); ok && must != nil && d.Min <= 1 {
+		// Optional words beside required ones (the interface language,
+		// words side by side): added without building their union when
+		// one holds most of them with one score.
+		kids, err := e.all(d.Disjuncts)
+		if err != nil {
+			return Matches{}, err
+		}
+		out := e.addDisjunction(*must, kids)
+		if q.MustNot != nil {
+			not, err := e.eval(q.MustNot)
+			if err != nil {
+				return Matches{}, err
+			}
+			out = subtract(out, not)
+		}
+		return out, nil
+	}
 	if q.Should != nil {
 		m, err := e.eval(q.Should)
 		if err != nil {
@@ -258,6 +276,57 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 	}
 	for _, d := range opt.docs {
 		acc[d] = 0
+	}
+	return out
+}
+
+// addDisjunction adds to m the score of the union of kids (min 1), as
+// addOptional(m, union(kids, 1)) does. When one child holds most of the
+// matches with one score (the interface language) and the others few (the
+// words side by side), that score is added through its bit set and the
+// few documents of the others are summed alone.
+func (e *evaluator) addDisjunction(m Matches, kids []Matches) Matches {
+	total := len(kids)
+	var nonEmpty []Matches
+	size, big := 0, 0
+	for _, c := range kids {
+		if c.Len() > 0 {
+			if len(nonEmpty) > 0 && c.Len() > nonEmpty[big].Len() {
+				big = len(nonEmpty)
+			}
+			nonEmpty = append(nonEmpty, c)
+			size += c.Len()
+		}
+	}
+	if len(nonEmpty) < 2 || nonEmpty[big].uniform == nil || 16*(size-nonEmpty[big].Len()) > nonEmpty[big].Len() || m.Len() == 0 {
+		return e.addOptional(m, e.union(kids, 1))
+	}
+	b := nonEmpty[big]
+	coord := func(c int) float64 { return float64(c) / float64(total) }
+	// The documents of m the others match: their sums as union sums them.
+	type fix struct {
+		i int
+		v float64
+	}
+	var fixes []fix
+	at := make([]int, len(nonEmpty))
+	i := 0
+	for _, d := range fewDocs(nonEmpty, big) {
+		if i = gallop(m.docs, i, d); i == len(m.docs) {
+			break
+		}
+		if m.docs[i] != d {
+			continue
+		}
+		sum, cnt := sumAt(nonEmpty, at, d)
+		fixes = append(fixes, fix{i, m.Score(i) + sum*coord(cnt)})
+	}
+	out := e.addUniform(m, b.Score(0)*coord(1), b.uniform)
+	for _, f := range fixes {
+		out.scores[f.i] = f.v
+	}
+	for _, c := range nonEmpty {
+		e.arena.recycle(c)
 	}
 	return out
 }

@@ -319,14 +319,7 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 // union, to the bit), instead of a pass over the whole range.
 func (e *evaluator) unionSkewed(kids []Matches, big, total int) Matches {
 	b := kids[big]
-	var few []uint32
-	for k, c := range kids {
-		if k != big {
-			few = append(few, c.docs...)
-		}
-	}
-	slices.Sort(few)
-	few = slices.Compact(few)
+	few := fewDocs(kids, big)
 	coord := func(c int) float64 { return float64(c) / float64(total) }
 	alone := coord(1)
 	out := e.ownMatches(len(b.docs) + len(few))
@@ -353,16 +346,7 @@ func (e *evaluator) unionSkewed(kids []Matches, big, total int) Matches {
 		j := gallop(b.docs, at[big], d)
 		copyRun(at[big], j)
 		at[big] = j
-		sum, cnt := 0.0, 0
-		for k, c := range kids {
-			i := gallop(c.docs, at[k], d)
-			at[k] = i
-			if i < len(c.docs) && c.docs[i] == d {
-				sum += c.Score(i)
-				cnt++
-				at[k] = i + 1
-			}
-		}
+		sum, cnt := sumAt(kids, at, d)
 		out.docs = append(out.docs, d)
 		out.scores = append(out.scores, sum*coord(cnt))
 	}
@@ -371,6 +355,35 @@ func (e *evaluator) unionSkewed(kids []Matches, big, total int) Matches {
 		e.arena.recycle(c)
 	}
 	return out
+}
+
+// fewDocs returns the documents of every child but skip, ascending, once
+// each.
+func fewDocs(kids []Matches, skip int) []uint32 {
+	var few []uint32
+	for k, c := range kids {
+		if k != skip {
+			few = append(few, c.docs...)
+		}
+	}
+	slices.Sort(few)
+	return slices.Compact(few)
+}
+
+// sumAt sums the scores of document d over the children that match it, in
+// their order, and counts them. at holds each child's position at or
+// after d, advanced past it (documents are asked in ascending order).
+func sumAt(kids []Matches, at []int, d uint32) (sum float64, cnt int) {
+	for k, c := range kids {
+		i := gallop(c.docs, at[k], d)
+		at[k] = i
+		if i < len(c.docs) && c.docs[i] == d {
+			sum += c.Score(i)
+			cnt++
+			at[k] = i + 1
+		}
+	}
+	return sum, cnt
 }
 
 func min2(a, b uint32) uint32 {

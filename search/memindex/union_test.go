@@ -242,3 +242,60 @@ func randomMatches(rng *rand.Rand, lo, hi int, density float64, kept bool) Match
 	}
 	return m
 }
+
+// Adding a disjunction of optional children equals adding their union, to
+// the bit: when one child holds most matches with one score (kept with a
+// bit set) and the others a few, and in every other shape.
+func TestAddDisjunctionEqualsAddingTheUnion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 31))
+	const n = 4000
+	ix := &Index{n: n}
+	fast := 0
+	for round := 0; round < 300; round++ {
+		m := randomMatches(rng, 0, n-1, []float64{0.1, 0.7}[rng.IntN(2)], rng.IntN(2) == 0)
+		kids := make([]Matches, 1+rng.IntN(3))
+		for k := range kids {
+			kids[k] = randomMatches(rng, 0, n-1, []float64{0, 0.001, 0.005, 0.3}[rng.IntN(4)], rng.IntN(2) == 0)
+		}
+		if rng.IntN(4) > 0 {
+			// The interface language: a third of the index, one score.
+			u := randomMatches(rng, 0, n-1, 0.33, true)
+			for i := range u.s32 {
+				u.s32[i] = u.s32[0]
+			}
+			u = u.compact(n)
+			kids[rng.IntN(len(kids))] = u
+		}
+		size, largest, uniform := 0, 0, false
+		for _, c := range kids {
+			size += c.Len()
+			if c.Len() > largest {
+				largest, uniform = c.Len(), c.uniform != nil
+			}
+		}
+		if uniform && 16*(size-largest) <= largest && size > largest {
+			fast++
+		}
+		for _, own := range []bool{false, true} {
+			mm := m
+			if own {
+				mm = Matches{docs: m.docs, scores: m.appendScores(nil), own: true}
+			}
+			mw := Matches{docs: m.docs, scores: m.appendScores(nil), own: true}
+			e := &evaluator{ix: ix}
+			want := e.addOptional(mw, e.union(kids, 1))
+			got := e.addDisjunction(mm, kids)
+			if got.Len() != want.Len() {
+				t.Fatalf("round %d: %d matches, want %d", round, got.Len(), want.Len())
+			}
+			for i := range want.docs {
+				if got.Doc(i) != want.Doc(i) || got.Score(i) != want.Score(i) {
+					t.Fatalf("round %d (own %t): match %d is %d scoring %v, want %d scoring %v", round, own, i, got.Doc(i), got.Score(i), want.Doc(i), want.Score(i))
+				}
+			}
+		}
+	}
+	if fast < 50 {
+		t.Fatalf("only %d of 300 rounds took the bit-set way", fast)
+	}
+}
