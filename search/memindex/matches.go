@@ -146,14 +146,18 @@ func (m Matches) filter(a *Arena, sets []Set) Matches {
 	docs, scores := a.get(len(m.docs))
 	out := Matches{docs: docs, scores: scores, own: true}
 	if len(active) == 1 && m.scores != nil {
-		// The usual case (one filter on a merged result): no calls.
+		// The usual case (one filter on a merged result): no calls, and
+		// no branch the processor cannot predict — every match is written
+		// at the next free slot, which advances only past a kept one.
 		set, ms := active[0], m.scores
+		docs, scores := out.docs[:len(m.docs)], out.scores[:len(m.docs)]
+		ms = ms[:len(m.docs)]
+		j := 0
 		for i, d := range m.docs {
-			if set.Has(d) {
-				out.docs = append(out.docs, d)
-				out.scores = append(out.scores, ms[i])
-			}
+			docs[j], scores[j] = d, ms[i]
+			j += int(set[d>>6] >> (d & 63) & 1)
 		}
+		out.docs, out.scores = docs[:j], scores[:j]
 		return out
 	}
 	for i, d := range m.docs {
