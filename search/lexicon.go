@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -104,7 +105,23 @@ type lexIndex struct {
 	analysed  map[string]map[string][]int  // language -> analysed key -> concepts
 	forms     []map[string][]lexForm       // by concept: language -> distinct forms
 	words     []surfaceWord                // one-word surface forms, for lookupNear
+
+	// expanded remembers expand's answers (they depend on nothing but
+	// the lexicon): a word is analysed in every language once, not at
+	// every search. Bounded: emptied when it holds maxExpanded answers.
+	mu       sync.RWMutex
+	expanded map[expandKey][]expansion
 }
+
+type expandKey struct {
+	text    string
+	unknown bool
+	fuzzy   int
+}
+
+// maxExpanded bounds the answers lexIndex.expand remembers (a few hundred
+// bytes each).
+const maxExpanded = 8192
 
 type surfaceWord struct {
 	key   string
@@ -262,7 +279,27 @@ type expansion struct {
 // of a German compound, and by its near spellings (edit distance fuzzy)
 // when the lexicon has no form of it: "Quartiersrat" in the index is
 // searched as itself, a compound absent from it through its parts.
+//
+// The answer is shared: callers must not change it.
 func (lx *lexIndex) expand(text string, unknown bool, fuzzy int) []expansion {
+	key := expandKey{text, unknown, fuzzy}
+	lx.mu.RLock()
+	out, ok := lx.expanded[key]
+	lx.mu.RUnlock()
+	if ok {
+		return out
+	}
+	out = lx.expandNow(text, unknown, fuzzy)
+	lx.mu.Lock()
+	if lx.expanded == nil || len(lx.expanded) >= maxExpanded {
+		lx.expanded = make(map[expandKey][]expansion)
+	}
+	lx.expanded[key] = out
+	lx.mu.Unlock()
+	return out
+}
+
+func (lx *lexIndex) expandNow(text string, unknown bool, fuzzy int) []expansion {
 	cs := lx.lookup(text, unknown)
 	if len(cs) == 0 && unknown && fuzzy > 0 {
 		cs = lx.lookupNear(text, fuzzy)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -85,5 +86,34 @@ func TestLexiconExpansion(t *testing.T) {
 	}
 	if got := lx.expand("zzyzx", true, 2); len(got) != 0 {
 		t.Errorf("expand(zzyzx) = %v; want nothing", got)
+	}
+}
+
+// expand remembers its answers: asked again, it gives the same expansions
+// (fuzzy or not kept apart), and it never holds more than maxExpanded.
+func TestLexiconExpansionRemembered(t *testing.T) {
+	m, err := indexer.NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lx := newLexIndex(m)
+	first := fmt.Sprint(lx.expand("logment", true, 1))
+	if first == "[]" {
+		t.Fatal("expand(logment, fuzzy) found nothing")
+	}
+	if got := fmt.Sprint(lx.expand("logment", true, 1)); got != first {
+		t.Errorf("expand(logment) again = %s, want %s", got, first)
+	}
+	if got := lx.expand("logment", false, 0); len(got) != 0 {
+		t.Errorf("expand(logment) without near spellings = %v, want nothing (the fuzzy answer is kept apart)", got)
+	}
+	for i := range maxExpanded + 10 {
+		lx.expand(fmt.Sprintf("w%d", i), false, 0)
+	}
+	if n := len(lx.expanded); n > maxExpanded {
+		t.Errorf("%d answers kept, want at most %d", n, maxExpanded)
+	}
+	if got := fmt.Sprint(lx.expand("logment", true, 1)); got != first {
+		t.Errorf("expand(logment) after the memory was emptied = %s, want %s", got, first)
 	}
 }
