@@ -40,11 +40,27 @@ func (ix *Index) YearSet(from, to int) Set {
 	if from == 0 && to == 0 {
 		return nil
 	}
+	// The documents of each year are held by year (yearBits): a year's
+	// set is or-ed in, or its list added.
 	s := newSet(ix.n)
-	for d, y := range ix.year {
-		if (from == 0 || int(y) >= from) && (to == 0 || int(y) <= to) {
-			s.add(uint32(d))
+	vb := ix.yearBits()
+	for v, label := range vb.labels {
+		y, err := strconv.Atoi(label)
+		if err != nil || from != 0 && y < from || to != 0 && y > to {
+			continue
 		}
+		if d := vb.dense[v]; d != nil {
+			for w, x := range d {
+				s[w] |= x
+			}
+		} else {
+			s.addAll(vb.docs[v])
+		}
+	}
+	if from <= 0 && to >= 0 {
+		// A practice of unknown year is indexed with year 0, which Bleve's
+		// range from nothing matches.
+		s.addAll(ix.noYear)
 	}
 	return s
 }
@@ -303,13 +319,15 @@ func (k *keyword) bits(n int) *valueBits {
 	return k.vbits
 }
 
-// yearBits returns the years' valueBits, made once.
+// yearBits returns the years' valueBits, made once (with noYear).
 func (ix *Index) yearBits() *valueBits {
 	ix.yearBitsOnce.Do(func() {
 		byYear := map[int32][]uint32{}
 		for d, y := range ix.year {
 			if y > 0 {
 				byYear[y] = append(byYear[y], uint32(d))
+			} else if y == 0 {
+				ix.noYear = append(ix.noYear, uint32(d))
 			}
 		}
 		years := make([]int32, 0, len(byYear))

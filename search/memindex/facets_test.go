@@ -112,3 +112,36 @@ func directCounts(k *keyword, docs []uint32) []Count {
 	}
 	return top(out, 0)
 }
+
+// YearSet holds the documents whose year lies in [from, to], either end
+// open (0) — a practice of unknown year (0) too when from is open, as
+// Bleve's range over the indexed 0 does — for years held as bit sets and
+// as lists.
+func TestYearSet(t *testing.T) {
+	const n = 5000
+	rng := rand.New(rand.NewPCG(43, 47))
+	years := make([]int32, n)
+	for d := range years {
+		switch rng.IntN(10) {
+		case 0:
+			// unknown
+		case 1:
+			years[d] = 1990 + int32(rng.IntN(10)) // rare years: lists
+		default:
+			years[d] = 2005 + int32(rng.IntN(5)) // common: bit sets
+		}
+	}
+	ix := &Index{n: n, year: years}
+	for _, r := range [][2]int{{0, 2006}, {2006, 0}, {1995, 2007}, {2007, 2007}, {1980, 1989}, {0, 1989}, {2030, 0}} {
+		got := ix.YearSet(r[0], r[1])
+		for d, y := range years {
+			want := (r[0] == 0 || int(y) >= r[0]) && (r[1] == 0 || int(y) <= r[1])
+			if got.Has(uint32(d)) != want {
+				t.Fatalf("YearSet(%d, %d): document %d of year %d held %t, want %t", r[0], r[1], d, y, got.Has(uint32(d)), want)
+			}
+		}
+	}
+	if ix.YearSet(0, 0) != nil {
+		t.Error("YearSet(0, 0) is a set, want nil (no filter)")
+	}
+}

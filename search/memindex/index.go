@@ -37,6 +37,7 @@ type Index struct {
 	spanOnce       sync.Once
 	yearLo, yearHi int32
 	yearBitsOnce   sync.Once
+	noYear         []uint32 // documents of year 0 (unknown), made with yearVBits
 	yearVBits      *valueBits
 	setPool        setPool // bit sets of facet counting
 }

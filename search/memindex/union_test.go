@@ -2,6 +2,7 @@ package memindex
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -297,5 +298,30 @@ func TestAddDisjunctionEqualsAddingTheUnion(t *testing.T) {
 	}
 	if fast < 50 {
 		t.Fatalf("only %d of 300 rounds took the bit-set way", fast)
+	}
+}
+
+// addAll sets the bits of ascending documents, sparse or dense, at word
+// edges and at the end of the set, and keeps the bits already set.
+func TestSetAddAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(37, 41))
+	for _, n := range []int{1, 63, 64, 65, 1000} {
+		for _, density := range []float64{0, 0.01, 0.5, 1} {
+			s, want := newSet(n), newSet(n)
+			var docs []uint32
+			for d := range n {
+				if rng.Float64() < density {
+					docs = append(docs, uint32(d))
+					want.add(uint32(d))
+				} else if rng.IntN(4) == 0 {
+					s.add(uint32(d))
+					want.add(uint32(d))
+				}
+			}
+			s.addAll(docs)
+			if !slices.Equal(s, want) {
+				t.Errorf("n %d, density %.2f: addAll(%v) = %x, want %x", n, density, docs, s, want)
+			}
+		}
 	}
 }
