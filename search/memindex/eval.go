@@ -333,10 +333,12 @@ func (e *evaluator) addDisjunction(m Matches, kids []Matches) Matches {
 
 // addUniform adds score to the documents of m in set.
 func (e *evaluator) addUniform(m Matches, score float64, set Set) Matches {
-	bit := func(d uint32) float64 { return float64(set[d>>6] >> (d & 63) & 1) }
+	add := [2]float64{0, score} // by the document's bit
+	bit := func(d uint32) uint64 { return set[d>>6] >> (d & 63) & 1 }
 	if m.own {
+		scores := m.scores[:len(m.docs)]
 		for i, d := range m.docs {
-			m.scores[i] += score * bit(d)
+			scores[i] += add[bit(d)]
 		}
 		return m
 	}
@@ -345,13 +347,15 @@ func (e *evaluator) addUniform(m Matches, score float64, set Set) Matches {
 	switch {
 	case m.s32 != nil && m.scores == nil:
 		f := m.factor
+		s32 := m.s32[:len(m.docs)]
 		for i, d := range m.docs {
-			out.scores = append(out.scores, float64(m.s32[i])*f+score*bit(d))
+			out.scores = append(out.scores, float64(s32[i])*f+add[bit(d)])
 		}
 	default:
 		out.scores = m.appendScores(out.scores)
+		scores := out.scores[:len(m.docs)]
 		for i, d := range m.docs {
-			out.scores[i] += score * bit(d)
+			scores[i] += add[bit(d)]
 		}
 	}
 	return out
