@@ -383,7 +383,7 @@ func (h *highlighter) matches(t *wordTable, term int32) bool {
 		h.known = slices.Grow(h.known, len(t.terms)-n)[:len(t.terms)]
 		clear(h.known[n:])
 	}
-	m := h.nearMatch(&t.terms[term])
+	m := h.nearMatch(t, term)
 	h.known[term] = 1
 	if m {
 		h.known[term] = 2
@@ -391,16 +391,19 @@ func (h *highlighter) matches(t *wordTable, term int32) bool {
 	return m
 }
 
-// nearMatch reports whether ti is near enough one of h's fuzzy terms.
-func (h *highlighter) nearMatch(ti *termInfo) bool {
-	if ti.term == "" {
-		return false
+// nearMatch reports whether term (a number of t) is near enough one of h's
+// fuzzy terms. t.mu is held.
+func (h *highlighter) nearMatch(t *wordTable, term int32) bool {
+	k := t.near[term]
+	if k == 0 {
+		return false // the empty term
 	}
 	// A near spelling shares the first letter and differs in length by
 	// at most the distance: most words fail these before the distance.
+	first, runes := rune(k>>nearRuneBits), int(k&nearMaxRunes)
 	for _, f := range h.fuzzy {
-		if f.first == ti.first && ti.runes >= f.runes-f.dist && ti.runes <= f.runes+f.dist &&
-			withinDistance(f.term, ti.term, f.dist) {
+		if f.first == first && runes >= f.runes-f.dist && (runes <= f.runes+f.dist || runes == nearMaxRunes) &&
+			withinDistance(f.term, t.terms[term].term, f.dist) {
 			return true
 		}
 	}

@@ -164,7 +164,24 @@ type wordTable struct {
 	words  []tableWord
 	byTerm map[string]int32 // term -> its number
 	terms  []termInfo
+	near   []uint32 // by term: nearKey of terms[i], 4 bytes where a termInfo takes 32
 }
+
+// nearKey packs what fuzzy matching compares first — a term's first rune
+// and its length in runes (capped) — into one number: a search reads it
+// for every distinct word of a page from an array eight times denser than
+// the terms (0 for the empty term, whose first rune is 0).
+func nearKey(ti termInfo) uint32 {
+	if ti.term == "" {
+		return 0
+	}
+	return uint32(ti.first)<<nearRuneBits | uint32(min(ti.runes, nearMaxRunes))
+}
+
+const (
+	nearRuneBits = 11
+	nearMaxRunes = 1<<nearRuneBits - 1
+)
 
 type tableWord struct {
 	text  string
@@ -244,7 +261,9 @@ func (t *wordTable) term(term string) int32 {
 		return n
 	}
 	n := int32(len(t.terms))
-	t.terms = append(t.terms, termInfo{term: term, first: firstRune(term), runes: utf8.RuneCountInString(term)})
+	ti := termInfo{term: term, first: firstRune(term), runes: utf8.RuneCountInString(term)}
+	t.terms = append(t.terms, ti)
+	t.near = append(t.near, nearKey(ti))
 	t.byTerm[term] = n
 	return n
 }
