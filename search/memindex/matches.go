@@ -125,6 +125,7 @@ func newSet(n int) Set { return make(Set, (n+63)/64) }
 
 func (s Set) add(d uint32)      { s[d>>6] |= 1 << (d & 63) }
 func (s Set) Has(d uint32) bool { return s[d>>6]&(1<<(d&63)) != 0 }
+
 // addAll adds docs, which must be ascending (as every list of documents
 // here is): the bits of one word are gathered in a register while the
 // documents stay in it (twice as fast as setting them one by one).
