@@ -194,7 +194,7 @@ func (h *highlighter) spansKept(text string, kw *keptWords) []span {
 				continue
 			}
 			if rec != nil {
-				rec.add(terms)
+				rec.add(terms, start)
 			}
 			var hit bool
 			out, hit = h.markWord(t, terms, start, end, out, sc)
@@ -220,6 +220,9 @@ func (h *highlighter) spansKept(text string, kw *keptWords) []span {
 // t), collecting the terms in sc.toks for phrases. It reports false when tw
 // does not hold one code per word of text.
 func (h *highlighter) markKept(text string, t *wordTable, tw *textWords, sc *scratch) ([]span, bool) {
+	if len(h.phraseNums) == 0 && len(tw.starts) == len(tw.codes) {
+		return h.markKeptStarts(text, t, tw)
+	}
 	var out []span
 	sc.toks = sc.toks[:0]
 	var one [1]int32
@@ -254,6 +257,45 @@ func (h *highlighter) markKept(text string, t *wordTable, tw *textWords, sc *scr
 		out, _ = h.markWord(t, terms, start, end, out, sc)
 	}
 	return out, k == len(tw.codes)
+}
+
+// markKeptStarts is markKept without phrases: the words are judged by
+// their kept terms, and only a marked word is found again in text, from
+// its kept first byte. It reports false when a kept first byte does not
+// start a word of text.
+func (h *highlighter) markKeptStarts(text string, t *wordTable, tw *textWords) ([]span, bool) {
+	var out []span
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for k, c := range tw.codes {
+		hit := false
+		switch {
+		case c >= 0:
+			hit = h.matches(t, c)
+		case c == noTerms:
+		default:
+			m := multiIndex(c)
+			if m >= len(tw.multi) {
+				return nil, false
+			}
+			for _, term := range tw.multi[m] {
+				if h.matches(t, term) {
+					hit = true
+					break
+				}
+			}
+		}
+		if !hit {
+			continue
+		}
+		at := int(tw.starts[k])
+		start, end := nextWord(text, at)
+		if start != at || start == end {
+			return nil, false
+		}
+		out = append(out, span{start, end})
+	}
+	return out, true
 }
 
 // markWord appends the word text[start:end] to out when one of its terms

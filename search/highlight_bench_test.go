@@ -145,6 +145,34 @@ func BenchmarkHighlight(b *testing.B) {
 			}
 		}
 	})
+	// The same pages, their practices kept (as the engine's practice
+	// cache keeps them): the terms of their words recorded by a first
+	// rendering, then read.
+	kept := make([][]member, len(f.cases))
+	for k, c := range f.cases {
+		hl := newHighlights(f.ix.Bleve(), c.pq)
+		hl.mem = f.mem
+		for i, p := range c.docs {
+			m := c.members[i]
+			m.words = &docWords{}
+			hl.render(p, m)
+			kept[k] = append(kept[k], m)
+		}
+		hl.release()
+	}
+	b.Run("page/kept", func(b *testing.B) {
+		defer reportPerHit(b, hits)()
+		for b.Loop() {
+			for k, c := range f.cases {
+				hl := newHighlights(f.ix.Bleve(), c.pq)
+				hl.mem = f.mem
+				for i, p := range c.docs {
+					hl.render(p, kept[k][i])
+				}
+				hl.release()
+			}
+		}
+	})
 	b.Run("page/ref", func(b *testing.B) {
 		defer reportPerHit(b, hits)()
 		for b.Loop() {
