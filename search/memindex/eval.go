@@ -155,10 +155,11 @@ func (e *evaluator) boolean(q *query.BooleanQuery) (Matches, error) {
 		}
 		must = &m
 	}
-	if d, ok := q.Should.(*query.DisjunctionQuery); ok && must != nil && d.Min <= 1 {
+	if d, ok := q.Should.(*query.DisjunctionQuery); ok && must != nil && int(d.Min) == 0 {
 		// Optional words beside required ones (the interface language,
 		// words side by side): added without building their union when
-		// one holds most of them with one score.
+		// one holds most of them with one score. (With a minimum, the
+		// should clauses are required: intersected below.)
 		kids, err := e.all(d.Disjuncts)
 		if err != nil {
 			return Matches{}, err
