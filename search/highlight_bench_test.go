@@ -132,45 +132,41 @@ func BenchmarkHighlight(b *testing.B) {
 		hits += len(c.docs)
 	}
 	m := f.ix.Bleve().Mapping()
+	// renderPages highlights every page of the fixture, each hit as
+	// members[page][hit] says.
+	renderPages := func(members [][]member) {
+		for k, c := range f.cases {
+			hl := newHighlights(f.ix.Bleve(), c.pq)
+			hl.mem = f.mem
+			for i, p := range c.docs {
+				hl.render(p, members[k][i])
+			}
+			hl.release()
+		}
+	}
+	plain := make([][]member, len(f.cases))
+	kept := make([][]member, len(f.cases))
+	for k, c := range f.cases {
+		plain[k] = c.members
+		for _, m := range c.members {
+			m.words = &docWords{}
+			kept[k] = append(kept[k], m)
+		}
+	}
 	b.Run("page", func(b *testing.B) {
 		defer reportPerHit(b, hits)()
 		for b.Loop() {
-			for _, c := range f.cases {
-				hl := newHighlights(f.ix.Bleve(), c.pq)
-				hl.mem = f.mem
-				for i, p := range c.docs {
-					hl.render(p, c.members[i])
-				}
-				hl.release()
-			}
+			renderPages(plain)
 		}
 	})
 	// The same pages, their practices kept (as the engine's practice
 	// cache keeps them): the terms of their words recorded by a first
 	// rendering, then read.
-	kept := make([][]member, len(f.cases))
-	for k, c := range f.cases {
-		hl := newHighlights(f.ix.Bleve(), c.pq)
-		hl.mem = f.mem
-		for i, p := range c.docs {
-			m := c.members[i]
-			m.words = &docWords{}
-			hl.render(p, m)
-			kept[k] = append(kept[k], m)
-		}
-		hl.release()
-	}
+	renderPages(kept)
 	b.Run("page/kept", func(b *testing.B) {
 		defer reportPerHit(b, hits)()
 		for b.Loop() {
-			for k, c := range f.cases {
-				hl := newHighlights(f.ix.Bleve(), c.pq)
-				hl.mem = f.mem
-				for i, p := range c.docs {
-					hl.render(p, kept[k][i])
-				}
-				hl.release()
-			}
+			renderPages(kept)
 		}
 	})
 	b.Run("page/ref", func(b *testing.B) {
