@@ -288,18 +288,8 @@ func (e *evaluator) addOptional(m, opt Matches) Matches {
 // few documents of the others are summed alone.
 func (e *evaluator) addDisjunction(m Matches, kids []Matches) Matches {
 	total := len(kids)
-	var nonEmpty []Matches
-	size, big := 0, 0
-	for _, c := range kids {
-		if c.Len() > 0 {
-			if len(nonEmpty) > 0 && c.Len() > nonEmpty[big].Len() {
-				big = len(nonEmpty)
-			}
-			nonEmpty = append(nonEmpty, c)
-			size += c.Len()
-		}
-	}
-	if len(nonEmpty) < 2 || nonEmpty[big].uniform == nil || 16*(size-nonEmpty[big].Len()) > nonEmpty[big].Len() || m.Len() == 0 {
+	nonEmpty, big, size := nonEmptyKids(kids)
+	if len(nonEmpty) < 2 || nonEmpty[big].uniform == nil || !skewed(nonEmpty, big, size) || m.Len() == 0 {
 		return e.addOptional(m, e.union(kids, 1))
 	}
 	b := nonEmpty[big]

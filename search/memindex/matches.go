@@ -192,30 +192,19 @@ func (m Matches) filter(a *Arena, sets []Set) Matches {
 func (e *evaluator) union(children []Matches, min int) Matches {
 	total := len(children)
 	min = max(min, 1)
-	var nonEmpty []Matches
-	for _, c := range children {
-		if c.Len() > 0 {
-			nonEmpty = append(nonEmpty, c)
-		}
-	}
+	nonEmpty, big, size := nonEmptyKids(children)
 	switch {
 	case len(nonEmpty) < min:
 		return Matches{}
 	case len(nonEmpty) == 1:
 		return nonEmpty[0].scaled(1 / float64(total))
+	case min == 1 && skewed(nonEmpty, big, size):
+		return e.unionSkewed(nonEmpty, big, total)
 	}
 	n := e.ix.n
 	lo, hi := uint32(n), uint32(0)
-	size, big := 0, 0
-	for k, c := range nonEmpty {
+	for _, c := range nonEmpty {
 		lo, hi = min2(lo, c.docs[0]), max(hi, c.docs[len(c.docs)-1])
-		size += len(c.docs)
-		if len(c.docs) > len(nonEmpty[big].docs) {
-			big = k
-		}
-	}
-	if min == 1 && 16*(size-len(nonEmpty[big].docs)) <= len(nonEmpty[big].docs) {
-		return e.unionSkewed(nonEmpty, big, total)
 	}
 	sc := e.scratch()
 	defer e.release(sc)
@@ -324,6 +313,29 @@ func (e *evaluator) union(children []Matches, min int) Matches {
 		e.arena.recycle(c)
 	}
 	return out
+}
+
+// nonEmptyKids returns the children with matches, the position among them
+// of the one with the most (big) and their number of matches together.
+func nonEmptyKids(kids []Matches) (nonEmpty []Matches, big, size int) {
+	for _, c := range kids {
+		if c.Len() == 0 {
+			continue
+		}
+		if len(nonEmpty) > 0 && c.Len() > nonEmpty[big].Len() {
+			big = len(nonEmpty)
+		}
+		nonEmpty = append(nonEmpty, c)
+		size += c.Len()
+	}
+	return nonEmpty, big, size
+}
+
+// skewed reports whether child big holds at least 16 matches for each of
+// the others': unionSkewed then reads less than a pass over the range.
+func skewed(nonEmpty []Matches, big, size int) bool {
+	b := nonEmpty[big].Len()
+	return 16*(size-b) <= b
 }
 
 // unionSkewed is union (min 1) when one child, big, holds most of the
