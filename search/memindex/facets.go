@@ -44,9 +44,8 @@ func (ix *Index) YearSet(from, to int) Set {
 	// set is or-ed in, or its list added.
 	s := newSet(ix.n)
 	vb := ix.yearBits()
-	for v, label := range vb.labels {
-		y, err := strconv.Atoi(label)
-		if err != nil || from != 0 && y < from || to != 0 && y > to {
+	for v, y := range vb.years {
+		if from != 0 && y < from || to != 0 && y > to {
 			continue
 		}
 		if d := vb.dense[v]; d != nil {
@@ -234,6 +233,7 @@ func (ix *Index) yearCountsSparse(docs []uint32, size int) []Count {
 // (themes, languages, countries, years) and the set is large.
 type valueBits struct {
 	labels []string
+	years  []int      // by value, the years of the labels (years' valueBits only)
 	dense  []Set      // by value; nil when the list is used
 	docs   [][]uint32 // by value, ascending
 	cost   int        // words and list entries read to count one set
@@ -340,7 +340,12 @@ func (ix *Index) yearBits() *valueBits {
 		for i, y := range years {
 			labels[i], docs[i] = strconv.Itoa(int(y)), byYear[y]
 		}
-		ix.yearVBits = newValueBits(ix.n, labels, docs)
+		vb := newValueBits(ix.n, labels, docs)
+		vb.years = make([]int, len(vb.labels))
+		for v, label := range vb.labels {
+			vb.years[v], _ = strconv.Atoi(label) // written by strconv.Itoa above
+		}
+		ix.yearVBits = vb
 	})
 	return ix.yearVBits
 }
