@@ -1,6 +1,7 @@
 package memindex
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -164,15 +165,7 @@ func TestAddOptionalEqualsReference(t *testing.T) {
 				mm.scores = append([]float64(nil), m.scores...)
 			}
 			e := &evaluator{ix: ix, arena: arena}
-			got := e.addOptional(mm, opt)
-			if got.Len() != len(wantDocs) {
-				t.Fatalf("round %d: %d matches, want %d", round, got.Len(), len(wantDocs))
-			}
-			for i := range wantDocs {
-				if got.Doc(i) != wantDocs[i] || got.Score(i) != want[i] {
-					t.Fatalf("round %d: match %d is %d scoring %v, want %d scoring %v", round, i, got.Doc(i), got.Score(i), wantDocs[i], want[i])
-				}
-			}
+			sameMatches(t, fmt.Sprintf("round %d", round), e.addOptional(mm, opt), wantDocs, want)
 			arena.Release()
 		}
 	}
@@ -212,15 +205,7 @@ func TestFilterEqualsReference(t *testing.T) {
 			}
 		}
 		for _, a := range []*Arena{nil, (&Index{n: n}).NewArena()} {
-			got := a.Filter(m, sets...)
-			if got.Len() != len(wantDocs) {
-				t.Fatalf("round %d: %d matches, want %d", round, got.Len(), len(wantDocs))
-			}
-			for i := range wantDocs {
-				if got.Doc(i) != wantDocs[i] || got.Score(i) != wantScores[i] {
-					t.Fatalf("round %d: match %d is %d scoring %v, want %d scoring %v", round, i, got.Doc(i), got.Score(i), wantDocs[i], wantScores[i])
-				}
-			}
+			sameMatches(t, fmt.Sprintf("round %d", round), a.Filter(m, sets...), wantDocs, wantScores)
 			a.Release()
 		}
 	}
@@ -285,15 +270,7 @@ func TestAddDisjunctionEqualsAddingTheUnion(t *testing.T) {
 			mw := Matches{docs: m.docs, scores: m.appendScores(nil), own: true}
 			e := &evaluator{ix: ix}
 			want := e.addOptional(mw, e.union(kids, 1))
-			got := e.addDisjunction(mm, kids)
-			if got.Len() != want.Len() {
-				t.Fatalf("round %d: %d matches, want %d", round, got.Len(), want.Len())
-			}
-			for i := range want.docs {
-				if got.Doc(i) != want.Doc(i) || got.Score(i) != want.Score(i) {
-					t.Fatalf("round %d (own %t): match %d is %d scoring %v, want %d scoring %v", round, own, i, got.Doc(i), got.Score(i), want.Doc(i), want.Score(i))
-				}
-			}
+			sameMatches(t, fmt.Sprintf("round %d (own %t)", round, own), e.addDisjunction(mm, kids), want.docs, want.appendScores(nil))
 		}
 	}
 	if fast < 50 {
@@ -322,6 +299,20 @@ func TestSetAddAll(t *testing.T) {
 			if !slices.Equal(s, want) {
 				t.Errorf("n %d, density %.2f: addAll(%v) = %x, want %x", n, density, docs, s, want)
 			}
+		}
+	}
+}
+
+// sameMatches fails the test unless got holds exactly the documents docs
+// with exactly the scores scores, in order.
+func sameMatches(t *testing.T, what string, got Matches, docs []uint32, scores []float64) {
+	t.Helper()
+	if got.Len() != len(docs) {
+		t.Fatalf("%s: %d matches, want %d", what, got.Len(), len(docs))
+	}
+	for i := range docs {
+		if got.Doc(i) != docs[i] || got.Score(i) != scores[i] {
+			t.Fatalf("%s: match %d is %d scoring %v, want %d scoring %v", what, i, got.Doc(i), got.Score(i), docs[i], scores[i])
 		}
 	}
 }
